@@ -1,0 +1,71 @@
+"""RunSpec: everything that decides what a training run does, and nothing else."""
+
+import hashlib
+import json
+import math
+from dataclasses import asdict, dataclass, fields
+from typing import Literal
+
+Optimizer = Literal["adam", "sgd"]
+
+# Bounds that keep one run within a classroom's patience and a laptop's memory.
+LIMITS = {
+    "epochs": (1, 200),
+    "lr": (1e-7, 1e7),
+    "batch_size": (1, 4096),
+    "seed": (0, 2**31 - 1),
+    "patience": (0, 50),
+}
+
+
+class SpecError(ValueError):
+    """A spec that cannot be run; the message is written for the person who chose it."""
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    dataset: str = "digits"
+    arch: str = "cnn"
+    epochs: int = 10
+    lr: float = 1e-3
+    batch_size: int = 64
+    optimizer: Optimizer = "adam"
+    seed: int = 0
+    patience: int = 0  # early stop after this many epochs without a better validation loss; 0 = never
+
+    def key(self) -> str:
+        """A stable hash: two specs with the same settings share a key, and so a stored result."""
+        payload = json.dumps(asdict(self), sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RunSpec":
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def validate(self) -> "RunSpec":
+        """Return the spec unchanged, or raise SpecError saying in plain words what is wrong."""
+        from lab.data import DATASETS
+        from models import REGISTRY
+
+        if self.dataset not in DATASETS:
+            raise SpecError(f"Unknown dataset {self.dataset!r}. Choose one of: {', '.join(sorted(DATASETS))}.")
+        if self.arch not in REGISTRY:
+            raise SpecError(f"Unknown architecture {self.arch!r}. Choose one of: {', '.join(sorted(REGISTRY))}.")
+        modality = DATASETS[self.dataset].modality
+        if modality not in REGISTRY[self.arch].modalities:
+            raise SpecError(f"The {REGISTRY[self.arch].title} cannot read {modality} data; pick another model.")
+        if self.optimizer not in ("adam", "sgd"):
+            raise SpecError(f"Unknown optimizer {self.optimizer!r}. Choose adam or sgd.")
+        for name, (low, high) in LIMITS.items():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise SpecError(f"{name} must be a number, not {value!r}.")
+            if name != "lr" and not float(value).is_integer():
+                raise SpecError(f"{name} must be a whole number, not {value}.")
+            if not low <= value <= high:
+                raise SpecError(f"{name} must be between {low:g} and {high:g}, not {value:g}.")
+        return self
