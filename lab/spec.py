@@ -8,13 +8,14 @@ from typing import Literal
 
 Optimizer = Literal["adam", "sgd"]
 
-# Bounds that keep one run within a classroom's patience and a laptop's memory.
+# Bounds that keep one run within a classroom's patience and a laptop's memory, with the words for each.
+# The learning rate may be absurdly high on purpose: watching the loss explode is a lesson.
 LIMITS = {
-    "epochs": (1, 200),
-    "lr": (1e-7, 1e7),
-    "batch_size": (1, 4096),
-    "seed": (0, 2**31 - 1),
-    "patience": (0, 50),
+    "epochs": (1, 200, "The number of epochs"),
+    "lr": (1e-7, 1e7, "The learning rate"),
+    "batch_size": (1, 4096, "The batch size"),
+    "seed": (0, 2**31 - 1, "The seed"),
+    "patience": (0, 50, "The early-stopping patience"),
 }
 
 
@@ -60,12 +61,12 @@ class RunSpec:
             raise SpecError(f"The {REGISTRY[self.arch].title} cannot read {modality} data; pick another model.")
         if self.optimizer not in ("adam", "sgd"):
             raise SpecError(f"Unknown optimizer {self.optimizer!r}. Choose adam or sgd.")
-        for name, (low, high) in LIMITS.items():
+        for name, (low, high, words) in LIMITS.items():
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-                raise SpecError(f"{name} must be a number, not {value!r}.")
+                raise SpecError(f"{words} must be a number, not {value!r}.")
             if name != "lr" and not float(value).is_integer():
-                raise SpecError(f"{name} must be a whole number, not {value}.")
+                raise SpecError(f"{words} must be a whole number, not {value}.")
             if not low <= value <= high:
-                raise SpecError(f"{name} must be between {low:g} and {high:g}, not {value:g}.")
+                raise SpecError(f"{words} must be between {low:g} and {high:g}, not {value:g}.")
         return self

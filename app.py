@@ -1,0 +1,28 @@
+"""AI Impact Lab: the router. Page config, the shared sidebar, navigation; every page lives in views/."""
+
+import streamlit as st
+
+from ui.state import SEED
+
+st.set_page_config(page_title="AI Impact Lab", page_icon=":material/science:", layout="wide")
+
+pages = {
+    "Learn": [st.Page("views/home.py", title="Home", icon=":material/home:", default=True)],
+    "Experiment": [
+        st.Page("views/train.py", title="Train & Compare", icon=":material/model_training:", url_path="train"),
+    ],
+}
+navigation = st.navigation(pages)
+
+with st.sidebar:
+    st.number_input(
+        "Seed (same seed, same result)",
+        min_value=0,
+        max_value=2**31 - 1,
+        value=0,
+        key=SEED,
+        help="Every random choice in training starts from this number, so a run can be repeated.",
+    )
+    st.caption("AI Impact Lab runs fully offline: no data leaves this server.")
+
+navigation.run()

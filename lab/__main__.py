@@ -1,0 +1,104 @@
+"""`python -m lab`: the engine from a shell, for scripts, notebooks and checks.
+
+python -m lab datasets
+python -m lab archs
+python -m lab train --dataset digits --arch cnn [--epochs 10 --lr 0.001 --batch-size 64
+                    --optimizer adam --seed 0 --patience 0] [--json]
+"""
+
+import argparse
+import json
+import sys
+
+from lab.spec import RunSpec, SpecError
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a bad argument prints one line (no usage block) and exits 2."""
+
+    def error(self, message: str) -> None:
+        sys.stderr.write(f"error: {message}\n")
+        raise SystemExit(2)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = OneLineParser(prog="python -m lab", description="AI Impact Lab engine.")
+    commands = top.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    commands.add_parser("datasets", help="list the datasets")
+    commands.add_parser("archs", help="list the architectures")
+    train = commands.add_parser("train", help="train one model and print its result")
+    defaults = RunSpec()
+    train.add_argument("--dataset", required=True)
+    train.add_argument("--arch", required=True)
+    train.add_argument("--epochs", type=int, default=defaults.epochs)
+    train.add_argument("--lr", type=float, default=defaults.lr)
+    train.add_argument("--batch-size", type=int, default=defaults.batch_size)
+    train.add_argument("--optimizer", default=defaults.optimizer)
+    train.add_argument("--seed", type=int, default=defaults.seed)
+    train.add_argument("--patience", type=int, default=defaults.patience)
+    train.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    return top
+
+
+def list_datasets() -> None:
+    from lab.data import DATASETS
+
+    for card in DATASETS.values():
+        print(f"{card.name:10} {card.modality:6} {card.title}: {card.size}")
+
+
+def list_archs() -> None:
+    from models import REGISTRY
+
+    for arch in REGISTRY.values():
+        print(f"{arch.name:12} {arch.title} (reads {', '.join(sorted(arch.modalities))})")
+
+
+def train(args: argparse.Namespace) -> None:
+    from lab.config import load_settings
+    from lab.pipeline import run
+    from lab.store import RunStore
+    from lab.training import TrainingStopped
+
+    spec = RunSpec(
+        args.dataset,
+        args.arch,
+        args.epochs,
+        args.lr,
+        args.batch_size,
+        args.optimizer,
+        args.seed,
+        args.patience,
+    )
+    settings = load_settings()
+    try:
+        spec.validate()
+        result, weights = run(spec, settings=settings)
+    except (SpecError, TrainingStopped) as problem:
+        sys.stderr.write(f"error: {problem}\n")
+        raise SystemExit(2 if isinstance(problem, SpecError) else 1) from None
+    RunStore(settings.store_url).save(result, weights=weights)
+    if args.json:
+        print(json.dumps(result.to_dict()))
+        return
+    cost = result.cost
+    print(
+        f"run {result.run_id}: {spec.arch} on {spec.dataset}, "
+        f"{result.metrics.epochs_run} epochs on {result.device_name}"
+    )
+    print(f"  test accuracy  {result.metrics.accuracy:.1%} ({result.metrics.n_test} test samples)")
+    print(f"  parameters     {cost.params:,}")
+    print(f"  FLOPs          {cost.flops_per_sample:,} per prediction, {cost.train_flops:.3g} to train")
+    print(f"  time           {cost.train_seconds:.1f} s to train, {cost.latency_ms:.2f} ms per prediction")
+    print(f"  memory         {cost.peak_memory_mb:.0f} MB peak")
+    print(f"  energy         {cost.energy_kwh * 1000:.3f} Wh ({cost.energy_method}: {cost.energy_source})")
+    print(f"  CO2            {cost.co2_g:.3f} g (estimate at {cost.grid_g_per_kwh:g} g/kWh)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    {"datasets": lambda: list_datasets(), "archs": lambda: list_archs(), "train": lambda: train(args)}[args.command]()
+
+
+if __name__ == "__main__":
+    main()

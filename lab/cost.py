@@ -1,0 +1,340 @@
+"""What a run costs: parameters, FLOPs, wall time, latency, memory, energy and CO2.
+
+Energy comes from codecarbon's offline tracker. It reads a power sensor where the machine exposes one
+(RAPL counters for the CPU, NVML for an NVIDIA GPU) and otherwise models power from the CPU's load and
+rated power; `CostMeter.energy_method` says which, and `energy_source` says it in words.
+"""
+
+import logging
+import statistics
+import threading
+from time import perf_counter
+from types import TracebackType
+from typing import Any
+
+import psutil
+import torch
+from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
+
+from lab.config import Settings
+from lab.result import CostReport, EnergyMethod
+
+MB = 2**20
+
+# When codecarbon cannot run at all we still owe the class a figure: codecarbon's own last resort,
+# a generic 85 W CPU (its POWER_CONSTANT) at 50% load (its CONSUMPTION_PERCENTAGE_CONSTANT).
+FALLBACK_WATTS = 85 * 0.5
+
+# How often the memory sampler reads the process's resident memory.
+MEMORY_SAMPLE_SECONDS = 0.05
+
+# Matrix multiplies per time step of each recurrent cell: one per gate (LSTM 4, GRU 3, plain RNN 1).
+_GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
+
+
+def count_params(model: nn.Module) -> int:
+    """The number of trainable parameters (the numbers training changes)."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def _recurrent_flops(module: nn.RNNBase, example: torch.Tensor) -> int:
+    """FLOPs of the matrix multiplies of a recurrent module on one sequence (bias not counted).
+
+    torch's FlopCounterMode has no formula for the fused RNN kernels (`aten._lstm`, cuDNN) and counts
+    them as 0, so we count them by hand with the same convention: a multiply-add is 2 FLOPs.
+    """
+    steps = example.shape[1] if module.batch_first else example.shape[0]
+    gates = _GATES[module.mode]
+    directions = 2 if module.bidirectional else 1
+    h_size = module.proj_size or module.hidden_size  # the size of the state fed back each step
+    total = 0
+    for layer in range(module.num_layers):
+        in_size = module.input_size if layer == 0 else h_size * directions
+        per_step = 2 * gates * module.hidden_size * (in_size + h_size)
+        per_step += 2 * module.hidden_size * module.proj_size  # the projection, 0 when unused
+        total += per_step * steps * directions
+    return total
+
+
+def forward_flops(model: nn.Module, example: torch.Tensor) -> int:
+    """FLOPs of one forward pass on one sample, counted by torch's FlopCounterMode.
+
+    Parameters
+    ----------
+    model : the model; its train/eval mode is restored afterwards.
+    example : a batch of one sample, on the model's device.
+
+    Returns
+    -------
+    int : a multiply-add counts as 2 FLOPs, so Linear(in, out) gives 2 * in * out. Only matrix
+        multiplies, convolutions and attention are counted: bias additions, activations and
+        normalisation are left out, as torch's counter does (they are a small share).
+    """
+    if example.shape[0] != 1:
+        raise ValueError(f"forward_flops needs a batch of one sample, got a batch of {example.shape[0]}.")
+    inputs: dict[str, torch.Tensor] = {}
+    hooks = [
+        module.register_forward_pre_hook(lambda m, args, name=name: inputs.setdefault(name, args[0]))
+        for name, module in model.named_modules()
+        if isinstance(module, nn.RNNBase)
+    ]
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad(), FlopCounterMode(display=False) as counter:
+            model(example)
+    finally:
+        model.train(was_training)
+        for hook in hooks:
+            hook.remove()
+    counted = counter.get_flop_counts()
+    root = type(model).__name__
+    total = counter.get_total_flops()
+    for name, module_input in inputs.items():
+        fqn = f"{root}.{name}" if name else root
+        # Add our count only where torch counted nothing, so a future torch formula is not doubled.
+        if not sum(counted.get(fqn, {}).values()):
+            total += _recurrent_flops(model.get_submodule(name), module_input)
+    return int(total)
+
+
+def training_flops(flops_per_sample: int, *, train_samples_seen: int, eval_samples: int) -> int:
+    """Estimated FLOPs of a whole run: 3 x forward per training sample + 1 x forward per evaluated one.
+
+    The backward pass costs about twice the forward pass (Kaplan et al. 2020, "Scaling Laws for
+    Neural Language Models", C ~ 6N per token = 2N forward + 4N backward).
+    """
+    return 3 * flops_per_sample * train_samples_seen + flops_per_sample * eval_samples
+
+
+def _synchronize(device: torch.device) -> None:
+    """Wait for queued accelerator work, so a wall clock measures the work and not its launch."""
+    if device.type != "cpu":
+        torch.accelerator.synchronize(device)
+
+
+def measure_latency_ms(model: nn.Module, example: torch.Tensor, *, repeats: int = 30) -> float:
+    """Median wall time, in milliseconds, of a forward pass on a batch of one, after a warm-up.
+
+    The median, not the mean, so one call slowed by another process or the garbage collector does
+    not move the figure. The model's train/eval mode is restored afterwards.
+    """
+    was_training = model.training
+    model.eval()
+    samples = []
+    try:
+        with torch.no_grad():
+            for _ in range(3):  # warm-up: lazy initialisation, allocator and kernel caches
+                model(example)
+            for _ in range(repeats):
+                _synchronize(example.device)
+                start = perf_counter()
+                model(example)
+                _synchronize(example.device)
+                samples.append((perf_counter() - start) * 1000)
+    finally:
+        model.train(was_training)
+    return statistics.median(samples)
+
+
+def co2_grams(energy_kwh: float, grid_g_per_kwh: float) -> float:
+    """Grams of CO2 for this energy at this grid carbon intensity (an estimate)."""
+    return energy_kwh * grid_g_per_kwh
+
+
+def _describe_part(hardware: Any) -> tuple[bool, str]:
+    """Whether one of codecarbon's hardware objects reads a sensor, and what it does, in words.
+
+    codecarbon has no public way to say which sensor it used, so we read its hardware objects
+    (codecarbon.external.hardware in 3.3.2): the class name and, for a CPU, its `_mode` and `_tdp`.
+    """
+    kind = type(hardware).__name__
+    mode = getattr(hardware, "_mode", "")
+    tdp = getattr(hardware, "_tdp", None)
+    rated = f"a rated power of {tdp:g} W" if isinstance(tdp, int | float) else "an unknown rated power"
+    if getattr(hardware, "_is_generic_tdp", False):
+        rated += " (a generic figure: codecarbon does not know this CPU model)"
+    if kind == "RAM":
+        return False, "RAM: estimated from the memory this process holds (codecarbon's ~5 W per module)"
+    if kind == "GPU":
+        devices = getattr(getattr(hardware, "devices", None), "devices", [])
+        sensor = "AMD SMI" if any(type(d).__name__.startswith("AMD") for d in devices) else "NVML"
+        return True, f"GPU: its power sensor ({sensor})"
+    if kind in ("AppleSiliconChip", "Raspberry"):
+        return True, f"{getattr(hardware, 'chip_part', 'chip')}: the chip's power sensor"
+    if mode in ("intel_rapl", "windows_emi", "intel_power_gadget"):
+        return True, "CPU: its power counters (RAPL)"
+    if mode == "cpu_load":
+        return False, f"CPU: estimated from this process's CPU time x {rated}"
+    return False, f"CPU: estimated as 50% of {rated}"
+
+
+def describe_energy(hardware: list[Any]) -> tuple[EnergyMethod, str]:
+    """Say "measured" when every processor codecarbon tracked reads a power sensor, else "estimated".
+
+    RAM is always modelled, never measured, so it does not decide the method.
+    """
+    parts = [_describe_part(h) for h in hardware]
+    processors = [sensor for h, (sensor, _) in zip(hardware, parts, strict=True) if type(h).__name__ != "RAM"]
+    method: EnergyMethod = "measured" if processors and all(processors) else "estimated"
+    return method, "; ".join(text for _, text in parts)
+
+
+def _serialise_measurements(tracker: Any) -> None:
+    """Make codecarbon's periodic measurement and the one at stop() take turns.
+
+    In codecarbon 3.3.2 both read the time of the last measurement before either updates it, so a
+    stop() that lands while the 1 s timer is measuring counts that second twice (seen here: a 1.01 s
+    run reported twice its RAM energy). Under a lock, the second one measures only what is left.
+    """
+    lock = threading.Lock()
+    measure = tracker._measure_power_and_energy
+
+    def measure_in_turn() -> None:
+        with lock:
+            measure()
+
+    tracker._measure_power_and_energy = measure_in_turn  # the call in start() and stop()
+    tracker._scheduler.function = measure_in_turn  # the timer, which holds the bound method
+
+
+class CostMeter:
+    """Measures the wall time, peak memory and energy of the code run inside its `with` block.
+
+    `with CostMeter(settings, device) as meter: train()`, then read `meter.seconds`, `meter.energy_kwh`...
+    """
+
+    def __init__(self, settings: Settings, device: torch.device) -> None:
+        self._settings = settings
+        self._device = device
+        self._process = psutil.Process()
+        self._stop_sampling = threading.Event()
+        self._sampler = threading.Thread(target=self._sample_memory, name="cost-meter-memory", daemon=True)
+        self._peak_rss = 0
+        self._tracker: Any = None
+        self._tracker_error = ""
+        self._start = 0.0
+        self.seconds = 0.0
+        self.peak_memory_mb = 0.0
+        self.gpu_peak_memory_mb: float | None = None
+        self.energy_kwh = 0.0
+        self.energy_method: EnergyMethod = "estimated"
+        self.energy_source = ""
+
+    def __enter__(self) -> "CostMeter":
+        self._peak_rss = self._process.memory_info().rss
+        self._sampler.start()
+        if self._device.type == "cuda":
+            torch.cuda.reset_peak_memory_stats(self._device)
+        # The tracker starts before the clock: its first start in a process probes the hardware
+        # (about 2 s), which is not the run's time.
+        self._tracker = self._start_tracker()
+        self._start = perf_counter()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            _synchronize(self._device)  # queued GPU work belongs to this run's time
+        finally:  # a failed GPU must not leave the tracker's timers and the sampler running
+            self.seconds = perf_counter() - self._start
+            self._read_energy()
+            self._stop_sampling.set()
+            self._sampler.join()
+        self._peak_rss = max(self._peak_rss, self._process.memory_info().rss)
+        self.peak_memory_mb = self._peak_rss / MB
+        if self._device.type == "cuda":
+            self.gpu_peak_memory_mb = torch.cuda.max_memory_allocated(self._device) / MB
+
+    def _sample_memory(self) -> None:
+        """Keep the highest resident memory seen; runs on the sampler thread until exit."""
+        while not self._stop_sampling.wait(MEMORY_SAMPLE_SECONDS):
+            self._peak_rss = max(self._peak_rss, self._process.memory_info().rss)
+
+    def _start_tracker(self) -> Any:
+        """Start codecarbon's offline tracker, or return None and remember why it could not start."""
+        try:
+            from codecarbon import OfflineEmissionsTracker  # heavy: imported only when a run starts
+
+            # codecarbon logs at INFO while it is built, before it applies log_level.
+            logging.getLogger("codecarbon").setLevel(logging.ERROR)
+            tracker = OfflineEmissionsTracker(
+                country_iso_code=self._settings.country,
+                measure_power_secs=1,
+                # "process": several runs share a classroom server; "machine" would charge each run
+                # for the whole machine (the other runs and the web server included).
+                tracking_mode="process",
+                log_level="error",
+                output_methods=[],  # no emissions.csv, no API: save_to_file=False, without its deprecation
+                emissions_endpoint=None,
+                allow_multiple_runs=True,  # no lock file: worker processes track at the same time
+            )
+            _serialise_measurements(tracker)
+            tracker.start()
+        except Exception as error:  # codecarbon must never cost a run
+            self._tracker_error = f"{type(error).__name__}: {error}"
+            return None
+        return tracker
+
+    def _read_energy(self) -> None:
+        """Stop the tracker and keep its energy, or fall back to a stated estimate."""
+        data = None
+        if self._tracker is not None:
+            try:
+                self._tracker.stop()
+                # stop() swallows its own errors; then it leaves no final data behind.
+                data = getattr(self._tracker, "final_emissions_data", None)
+            except Exception as error:
+                self._tracker_error = f"{type(error).__name__}: {error}"
+        if data is not None and data.energy_consumed > 0:
+            self.energy_kwh = float(data.energy_consumed)
+            self.energy_method, self.energy_source = describe_energy(self._tracker._hardware)
+            return
+        reason = self._tracker_error or "codecarbon measured nothing (a run shorter than its 50 ms step?)"
+        self.energy_kwh = self.seconds * FALLBACK_WATTS / 3.6e6
+        self.energy_method = "estimated"
+        self.energy_source = (
+            f"estimated: {FALLBACK_WATTS:g} W (a generic 85 W CPU at half load) x {self.seconds:.2f} s, "
+            f"because {reason}"
+        )
+
+
+def build_cost_report(
+    *,
+    meter: CostMeter,
+    model: nn.Module,
+    flops_per_sample: int,
+    train_flops: int,
+    latency_ms: float,
+    settings: Settings,
+) -> CostReport:
+    """Assemble a run's CostReport from the meter's figures and those measured on the model.
+
+    Parameters
+    ----------
+    meter : the CostMeter that was wrapped around training and evaluation (already exited).
+    model : the trained model, for its parameter count.
+    flops_per_sample : from `forward_flops`, plus any work done before the model (a frozen encoder).
+    train_flops : from `training_flops`.
+    latency_ms : from `measure_latency_ms`.
+    settings : for the grid carbon intensity that turns energy into CO2.
+    """
+    return CostReport(
+        params=count_params(model),
+        flops_per_sample=flops_per_sample,
+        train_flops=train_flops,
+        train_seconds=meter.seconds,
+        latency_ms=latency_ms,
+        peak_memory_mb=meter.peak_memory_mb,
+        gpu_peak_memory_mb=meter.gpu_peak_memory_mb,
+        energy_kwh=meter.energy_kwh,
+        energy_method=meter.energy_method,
+        energy_source=meter.energy_source,
+        co2_g=co2_grams(meter.energy_kwh, settings.grid_g_per_kwh),
+        grid_g_per_kwh=settings.grid_g_per_kwh,
+    )

@@ -1,0 +1,91 @@
+"""The life of one run, in-process: spec -> data -> model -> training under the cost meter -> RunResult."""
+
+import platform
+import uuid
+from datetime import UTC, datetime
+from importlib import metadata
+
+from lab.config import Settings, load_settings
+from lab.result import Metrics, RunResult
+from lab.spec import RunSpec
+from lab.training import Progress, ProgressCallback, evaluate, fit, seed_everything, weights_bytes
+
+VERSIONED = ("torch", "transformers", "numpy", "scikit-learn", "codecarbon", "fairlearn", "streamlit")
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of Python and the libraries a result depends on, for the record."""
+    versions = {"python": platform.python_version()}
+    for name in VERSIONED:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def run(
+    spec: RunSpec,
+    *,
+    settings: Settings | None = None,
+    on_progress: ProgressCallback | None = None,
+    should_stop=None,
+) -> tuple[RunResult, bytes]:
+    """Train and measure one run; return its result and its weights.
+
+    Raises SpecError for a spec that cannot run and TrainingStopped when training ends early.
+    """
+    from lab.cost import CostMeter, build_cost_report, forward_flops, measure_latency_ms, training_flops
+    from lab.data import load_dataset
+    from lab.device import describe, pick_device
+    from lab.embeddings import embed_dataset
+    from models import REGISTRY, build_model
+
+    spec.validate()
+    settings = settings or load_settings()
+    report = on_progress or (lambda progress: None)
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    device = pick_device()
+
+    report(Progress("preparing the data", 0, spec.epochs, 0.0, ()))
+    data = load_dataset(spec.dataset, seed=spec.seed)
+    if REGISTRY[spec.arch].needs_embeddings:
+        report(Progress("reading the texts with the pretrained encoder", 0, spec.epochs, 0.0, ()))
+        data = embed_dataset(data, device=device)
+
+    seed_everything(spec.seed)
+    model = build_model(spec.arch, data.inputs).to(device)
+    with CostMeter(settings, device) as meter:
+        history, stop_reason = fit(model, data, spec, device=device, on_progress=on_progress, should_stop=should_stop)
+        test_loss, test_accuracy = evaluate(model, data.test, device)
+
+    report(Progress("measuring the cost", len(history), spec.epochs, 1.0, tuple(history)))
+    example = data.test.x[:1].to(device)
+    flops_per_sample = forward_flops(model, example) + data.extra_flops_per_sample
+    epochs_run = len(history)
+    train_flops = training_flops(
+        flops_per_sample,
+        train_samples_seen=len(data.train.y) * epochs_run,
+        eval_samples=len(data.val.y) * epochs_run + len(data.test.y),
+    )
+    cost = build_cost_report(
+        model=model,
+        meter=meter,
+        flops_per_sample=flops_per_sample,
+        train_flops=train_flops,
+        latency_ms=measure_latency_ms(model, example),
+        settings=settings,
+    )
+    result = RunResult(
+        run_id=uuid.uuid4().hex[:12],
+        spec=spec,
+        metrics=Metrics(test_accuracy, test_loss, len(data.test.y), epochs_run, stop_reason),
+        cost=cost,
+        history=tuple(history),
+        device=device.type,
+        device_name=describe(device),
+        versions=library_versions(),
+        started_at=started_at,
+        finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    return result, weights_bytes(model)

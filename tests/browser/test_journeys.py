@@ -1,0 +1,44 @@
+"""The main journey in a real browser: deep link, shared sidebar, train a CNN, leave and come back, scorecard."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.browser
+
+
+def test_home_opens_with_its_navigation(server, page, artifacts):
+    page.goto(server)
+    expect(page.get_by_role("heading", name="AI Impact Lab")).to_be_visible()
+    expect(page.get_by_test_id("stSidebarNav")).to_contain_text("Train & Compare")
+    page.screenshot(path=artifacts / "home.png", full_page=True)
+
+
+def test_deep_link_train_a_cnn_leave_and_come_back(server, page, artifacts):
+    page.goto(f"{server}/train")  # a deep link goes through the router: the shared sidebar is there
+    expect(page.get_by_role("heading", name="Train & Compare")).to_be_visible()
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("Seed (same seed, same result)")).to_be_visible()
+    expect(page.get_by_text("Convolutional network (CNN)").first).to_be_visible()  # the default model
+
+    page.get_by_role("button", name=re.compile("Train$")).click()
+    expect(page.get_by_test_id("stProgress").first).to_be_visible(timeout=60_000)
+    page.screenshot(path=artifacts / "training.png", full_page=True)
+
+    # Click elsewhere while the CNN trains: the run lives on the server and is still there on return.
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Home").click()
+    expect(page.get_by_role("heading", name="AI Impact Lab")).to_be_visible()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Train & Compare").click()
+
+    accuracy = page.get_by_test_id("stMetric").filter(has_text="Test accuracy").first
+    expect(accuracy).to_be_visible(timeout=120_000)
+    value = float(accuracy.get_by_test_id("stMetricValue").inner_text().rstrip("%"))
+    assert value > 80
+    expect(page.locator(".js-plotly-plot:visible").first).to_be_visible()
+    page.screenshot(path=artifacts / "scorecard.png", full_page=True)
+    shutil.copy(artifacts / "scorecard.png", ROOT / "docs" / "train-and-compare.png")

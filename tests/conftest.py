@@ -1,0 +1,10 @@
+"""Test settings: a throw-away run store, one worker, nothing downloaded."""
+
+import os
+import tempfile
+
+# Set before lab.config is imported anywhere: the store of the test session lives in a temporary folder.
+_TMP = tempfile.mkdtemp(prefix="ail-tests-")
+os.environ["AIL_STORE_URL"] = f"sqlite:///{_TMP}/runs.db"
+os.environ["AIL_WORKERS"] = "1"
+os.environ["HF_HUB_OFFLINE"] = "1"

@@ -1,0 +1,60 @@
+"""`python -m lab`: JSON contract, listing, and one-line errors with exit code 2."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "lab", *args], capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+
+def test_train_json_has_the_documented_keys():
+    done = cli("train", "--dataset", "digits", "--arch", "mlp", "--epochs", "2", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["spec"]["arch"] == "mlp" and 0.5 < result["metrics"]["accuracy"] <= 1
+    for key in (
+        "params",
+        "flops_per_sample",
+        "train_flops",
+        "train_seconds",
+        "latency_ms",
+        "peak_memory_mb",
+        "energy_kwh",
+        "energy_method",
+        "co2_g",
+    ):
+        assert key in result["cost"], key
+    assert result["device"] == "cpu"
+    assert [epoch["epoch"] for epoch in result["history"]] == [1, 2]
+
+
+def test_lists():
+    assert "digits" in cli("datasets").stdout and "reviews" in cli("datasets").stdout
+    archs = cli("archs").stdout
+    assert all(name in archs for name in ("mlp", "cnn", "lstm", "transformer", "minilm"))
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["train", "--dataset", "nope", "--arch", "cnn"], "Unknown dataset"),
+        (["train", "--dataset", "digits", "--arch", "resnet"], "Unknown architecture"),
+        (["train", "--dataset", "digits", "--arch", "cnn", "--epochs", "-3"], "epochs must be between"),
+        (["train", "--dataset", "digits", "--arch", "cnn", "--lr", "nan"], "learning rate must be a number"),
+        (["train", "--dataset", "digits", "--arch", "cnn", "--epochs", "many"], "invalid int value"),
+        (["train", "--dataset", "digits"], "required"),
+        (["fly"], "invalid choice"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(args, words):
+    done = cli(*args)
+    assert done.returncode == 2
+    assert words in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr

@@ -1,0 +1,89 @@
+"""Every page through the router with AppTest; widgets found by key; one real training through the page."""
+
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = sorted((ROOT / "views").glob("*.py"))
+
+
+def open_page(name: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    return at.switch_page(f"views/{name}.py").run()
+
+
+def run_until(at: AppTest, done, timeout: float = 120) -> AppTest:
+    """AppTest does not fire run_every: re-run the script until `done(at)` or time runs out."""
+    deadline = time.monotonic() + timeout
+    while not done(at):
+        assert time.monotonic() < deadline, "the page never got there"
+        time.sleep(0.3)
+        at.run()
+    return at
+
+
+def has_scorecard(at: AppTest) -> bool:
+    return any(metric.label == "Test accuracy" for metric in at.metric)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda path: path.stem)
+def test_every_page_renders_with_the_shared_sidebar(page):
+    at = open_page(page.stem)
+    assert not at.exception
+    assert at.title[0].value
+    assert at.sidebar.number_input(key="seed").value == 0
+
+
+def test_home_describes_every_architecture():
+    at = open_page("home")
+    headers = [sub.value for sub in at.subheader]
+    for title in ("Multilayer perceptron (MLP)", "Convolutional network (CNN)", "Transformer"):
+        assert title in headers
+
+
+def test_train_page_trains_a_model_and_shows_its_scorecard_and_chart():
+    at = open_page("train")
+    at.multiselect(key="train_archs_image").set_value(["mlp"])
+    at.number_input(key="train_epochs").set_value(2)
+    at.sidebar.number_input(key="seed").set_value(5)
+    at.button(key="train_start").click().run()
+    run_until(at, has_scorecard)
+    accuracy = next(metric for metric in at.metric if metric.label == "Test accuracy")
+    assert accuracy.value.endswith("%") and float(accuracy.value[:-1]) > 50
+    assert any("seed 5" in caption.value for caption in at.caption)
+    assert any("Out of every 100 images" in caption.value for caption in at.caption)
+    assert at.selectbox(key="train_cost_axis").value == "train_seconds"
+    assert not at.exception
+
+    at.button(key="train_start").click().run()  # the same settings again: answered from the store
+    run_until(at, lambda at: any("already trained" in info.value for info in at.info))
+
+
+def test_an_impossible_learning_rate_gets_a_message_and_starts_nothing():
+    at = open_page("train")
+    at.number_input(key="train_lr").set_value(0.0)
+    at.button(key="train_start").click().run()
+    assert "learning rate must be between" in at.error[0].value
+    assert at.session_state["train_jobs"] == []
+    assert not at.exception
+
+
+def test_an_exploding_learning_rate_is_explained():
+    at = open_page("train")
+    at.multiselect(key="train_archs_image").set_value(["mlp"])
+    at.number_input(key="train_lr").set_value(1e6)
+    at.number_input(key="train_epochs").set_value(3)
+    at.button(key="train_start").click().run()
+    run_until(at, lambda at: any("learning rate is too high" in error.value for error in at.error))
+    assert not at.exception
+
+
+def test_text_data_offers_the_text_models():
+    at = open_page("train")
+    at.selectbox(key="train_dataset").set_value("reviews").run()
+    options = at.multiselect(key="train_archs_text").options
+    assert "Pretrained MiniLM + linear head" in options
+    assert not at.exception

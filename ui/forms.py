@@ -1,0 +1,80 @@
+"""The Train & Compare form: widgets in, RunSpecs out."""
+
+import streamlit as st
+
+from lab.data import DATASETS, DataCard
+from lab.spec import LIMITS, RunSpec
+from models import REGISTRY
+
+DEFAULT_ARCH = {"image": "cnn", "text": "mlp"}  # the quickest good model for each kind of data
+
+
+def data_card_ui(card: DataCard) -> None:
+    """The data card in an expander: what the data is, where it comes from, what it cannot tell."""
+    with st.expander(f"About this dataset: {card.title}"):
+        st.write(card.description)
+        st.markdown(
+            f"- **Size:** {card.size}\n- **Classes:** {', '.join(card.classes)}\n"
+            f"- **Source:** {card.source}\n- **Licence:** {card.licence}\n- **Known limitations:** {card.limitations}"
+        )
+
+
+def spec_form_ui(*, seed: int) -> list[RunSpec]:
+    """Dataset, models and training settings; one RunSpec per chosen model."""
+    dataset = st.selectbox(
+        "Dataset", list(DATASETS), format_func=lambda name: DATASETS[name].title, key="train_dataset"
+    )
+    card = DATASETS[dataset]
+    data_card_ui(card)
+    allowed = [name for name, arch in REGISTRY.items() if card.modality in arch.modalities]
+    archs = st.multiselect(
+        "Models to train (pick several to compare them)",
+        allowed,
+        default=[DEFAULT_ARCH[card.modality]],
+        format_func=lambda name: REGISTRY[name].title,
+        key=f"train_archs_{card.modality}",
+    )
+    defaults = RunSpec()
+    with st.expander("Training settings (the defaults finish in seconds)"):
+        left, middle, right = st.columns(3)
+        epochs = left.number_input(
+            "Epochs (passes over the data)",
+            min_value=LIMITS["epochs"][0],
+            max_value=LIMITS["epochs"][1],
+            value=defaults.epochs,
+            key="train_epochs",
+        )
+        learning_rate = middle.number_input(
+            "Learning rate (size of each step)",
+            min_value=0.0,
+            value=defaults.lr,
+            step=0.0005,
+            format="%g",
+            key="train_lr",
+            help="Too small: learning crawls. Too large: the loss explodes. Try 1000000.",
+        )
+        batch_size = right.number_input(
+            "Batch size (examples per step)",
+            min_value=LIMITS["batch_size"][0],
+            max_value=LIMITS["batch_size"][1],
+            value=defaults.batch_size,
+            key="train_batch_size",
+        )
+        optimizer = left.radio(
+            "Optimizer",
+            ["adam", "sgd"],
+            horizontal=True,
+            key="train_optimizer",
+            format_func={"adam": "Adam", "sgd": "SGD with momentum"}.get,
+        )
+        patience = middle.number_input(
+            "Stop early after this many epochs without progress (0 = never)",
+            min_value=0,
+            max_value=LIMITS["patience"][1],
+            value=defaults.patience,
+            key="train_patience",
+        )
+    return [
+        RunSpec(dataset, arch, int(epochs), float(learning_rate), int(batch_size), optimizer, seed, int(patience))
+        for arch in archs
+    ]

@@ -1,0 +1,102 @@
+"""Numbers in plain words: each function turns one figure into a sentence a non-specialist can picture.
+
+The comparisons are computed from the figure, never canned, and their reference values are named here.
+"""
+
+LED_BULB_W = 10.0  # a typical LED household bulb
+PHONE_CHARGE_WH = 15.0  # a full charge of a typical smartphone battery (about 4 000 mAh at 3.85 V)
+CAR_G_PER_KM = 160.0  # CO2 of a typical petrol car per kilometre
+PHOTO_MB = 3.0  # a typical phone photo
+SECONDS_PER_YEAR = 365.25 * 24 * 3600
+LINES_PER_PAGE = 30  # a notebook page
+
+
+def duration(seconds: float) -> str:
+    """'0.4 seconds', '3 minutes', '2.5 hours', '12 years'."""
+    for unit, size in (("years", SECONDS_PER_YEAR), ("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds >= size:
+            return f"{_figure(seconds / size)} {unit}"
+    return f"{_figure(seconds)} seconds"
+
+
+def distance(metres: float) -> str:
+    """'12 km', '40 metres', '6 centimetres', '0.3 millimetres'."""
+    for unit, size in (("km", 1000), ("metres", 1), ("centimetres", 0.01)):
+        if metres >= size:
+            return f"{_figure(metres / size)} {unit}"
+    return f"{_figure(metres * 1000)} millimetres"
+
+
+def big(number: float) -> str:
+    """'950', '12 thousand', '3.4 million', '2 billion', '3.1 trillion'; beyond: scientific."""
+    for word, size in (("trillion", 1e12), ("billion", 1e9), ("million", 1e6), ("thousand", 1e3)):
+        if abs(number) >= size:
+            if number / size >= 1000:
+                return f"{number:.2g}".replace("e+", " × 10^")
+            return f"{_figure(number / size)} {word}"
+    return _figure(number)
+
+
+def _figure(value: float) -> str:
+    """Two significant figures, written without scientific notation for everyday sizes."""
+    if value >= 100:
+        return f"{value:,.0f}"
+    if value >= 10:
+        return f"{value:.0f}"
+    return f"{value:.2g}"
+
+
+def accuracy_sentence(accuracy: float, n_test: int, noun: str) -> str:
+    right = round(accuracy * 100)
+    return (
+        f"Out of every 100 {noun} it had never seen, it got about {right} right (measured on {n_test:,} test {noun})."
+    )
+
+
+def energy_sentence(energy_kwh: float, method: str) -> str:
+    watt_hours = energy_kwh * 1000
+    led_seconds = watt_hours * 3600 / LED_BULB_W
+    estimate = "" if method == "measured" else " This is an estimate: no power sensor was read."
+    if watt_hours >= PHONE_CHARGE_WH:
+        return (
+            f"About as much energy as {_figure(watt_hours / PHONE_CHARGE_WH)} full smartphone charges, "
+            f"or a 10-watt LED bulb left on for {duration(led_seconds)}.{estimate}"
+        )
+    return f"About as much energy as a 10-watt LED bulb uses in {duration(led_seconds)}.{estimate}"
+
+
+def co2_sentence(co2_g: float, grid_g_per_kwh: float) -> str:
+    return (
+        f"About the CO2 of driving a petrol car {distance(co2_g / CAR_G_PER_KM * 1000)}. "
+        f"An estimate, from an electricity grid that emits {grid_g_per_kwh:g} g of CO2 per kWh."
+    )
+
+
+def flops_sentence(train_flops: float) -> str:
+    return (
+        f"{big(train_flops)} calculations to train. A person doing one sum per second, day and night, "
+        f"would need {duration(train_flops)}."
+    )
+
+
+def params_sentence(params: int) -> str:
+    pages = params / LINES_PER_PAGE
+    return (
+        f"{big(params)} numbers learned from the data. Written one per line, they would fill "
+        f"{_figure(max(pages, 1))} notebook pages."
+    )
+
+
+def time_sentence(seconds: float, device_name: str) -> str:
+    return f"Training took {duration(seconds)} on {device_name}."
+
+
+def latency_sentence(latency_ms: float) -> str:
+    per_second = 1000 / latency_ms if latency_ms > 0 else float("inf")
+    return f"One answer takes {latency_ms:.2g} ms: about {big(per_second)} answers per second, one at a time."
+
+
+def memory_sentence(peak_mb: float) -> str:
+    return (
+        f"At its peak the training used {peak_mb:,.0f} MB of memory, about {_figure(peak_mb / PHOTO_MB)} phone photos."
+    )

@@ -1,0 +1,69 @@
+"""The scorecard: one card per run, each number with its unit and one sentence in plain words."""
+
+import streamlit as st
+
+from lab.result import RunResult
+from ui import plain
+
+
+def _figure(label: str, value: str, sentence: str, *, help: str | None = None) -> None:
+    st.metric(label, value, help=help)
+    st.caption(sentence)
+
+
+def scorecard(result: RunResult, *, title: str, noun: str) -> None:
+    """Render `result` as a bordered card: accuracy on the left, resource cost on the right."""
+    cost, metrics = result.cost, result.metrics
+    with st.container(border=True, key=f"scorecard_{result.run_id}"):
+        st.subheader(title)
+        accuracy_column, cost_column = st.columns([1, 3], gap="large")
+        with accuracy_column:
+            st.markdown("**Accuracy**")
+            _figure(
+                "Test accuracy",
+                f"{metrics.accuracy:.1%}",
+                plain.accuracy_sentence(metrics.accuracy, metrics.n_test, noun),
+            )
+            if metrics.stop_reason != "completed":
+                st.caption(f"Training {metrics.stop_reason}.")
+        with cost_column:
+            st.markdown("**Resource cost**")
+            first, second, third = st.columns(3)
+            with first:
+                _figure(
+                    "Training time",
+                    f"{cost.train_seconds:.1f} s",
+                    plain.time_sentence(cost.train_seconds, result.device_name),
+                )
+                _figure("Parameters", f"{cost.params:,}", plain.params_sentence(cost.params))
+            with second:
+                _figure(
+                    f"Energy ({cost.energy_method})",
+                    f"{cost.energy_kwh * 1000:.3g} Wh",
+                    plain.energy_sentence(cost.energy_kwh, cost.energy_method),
+                    help=cost.energy_source,
+                )
+                _figure(
+                    "CO2 (estimate)",
+                    f"{cost.co2_g:.3g} g",
+                    plain.co2_sentence(cost.co2_g, cost.grid_g_per_kwh),
+                )
+            with third:
+                _figure(
+                    "Training FLOPs (estimate)",
+                    f"{cost.train_flops:.2e}",
+                    plain.flops_sentence(cost.train_flops),
+                    help=f"{cost.flops_per_sample:,} FLOPs for one answer; training ≈ 3 × that per "
+                    "training sample seen, plus evaluation.",
+                )
+                _figure(
+                    "Peak memory",
+                    f"{cost.peak_memory_mb:,.0f} MB",
+                    plain.memory_sentence(cost.peak_memory_mb),
+                )
+                _figure("Time per answer", f"{cost.latency_ms:.2g} ms", plain.latency_sentence(cost.latency_ms))
+        spec = result.spec
+        st.caption(
+            f"Run {result.run_id} · {spec.epochs} epochs of {spec.optimizer}, learning rate {spec.lr:g}, "
+            f"batch {spec.batch_size}, seed {spec.seed} · {result.device_name} · finished {result.finished_at} UTC"
+        )

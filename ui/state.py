@@ -1,0 +1,22 @@
+"""Every st.session_state key the app uses, in one place, and the person's anonymous owner id."""
+
+import uuid
+
+import streamlit as st
+
+SEED = "seed"  # the shared sidebar seed (a widget key, rendered by app.py on every page)
+OWNER = "owner_id"  # an anonymous id for this browser session: whose jobs are whose
+JOBS = "train_jobs"  # job ids this session submitted and has not yet collected
+RESULTS = "train_results"  # run ids in this session's comparison, oldest first
+NOTICE = "train_notice"  # a message to show once after a rerun ("answered from an earlier run")
+
+
+def owner_id() -> str:
+    """This session's anonymous id, created on first use (no personal data)."""
+    if OWNER not in st.session_state:
+        st.session_state[OWNER] = uuid.uuid4().hex
+    return st.session_state[OWNER]
+
+
+def seed() -> int:
+    return int(st.session_state.get(SEED, 0))

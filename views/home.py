@@ -1,0 +1,17 @@
+"""Home: what the lab shows, the architectures in plain words, how to use it in a class."""
+
+import streamlit as st
+
+from ui.content import architectures, page_text
+
+st.title("AI Impact Lab")
+st.markdown(page_text("home_intro"))
+st.page_link("views/train.py", label="Start: Train & Compare", icon=":material/model_training:")
+
+st.header("The models you can train")
+for arch in architectures().values():
+    st.subheader(arch["title"])
+    st.write(arch["summary"])
+
+st.header("Using it in a class")
+st.markdown(page_text("home_class"))

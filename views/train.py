@@ -1,0 +1,162 @@
+"""Train & Compare: pick data and models, train them away from the page, compare them on scorecards."""
+
+import pandas as pd
+import streamlit as st
+
+from lab.data import DATASETS
+from lab.jobs import QueueFull
+from lab.result import RunResult
+from lab.spec import SpecError
+from models import REGISTRY
+from ui import state
+from ui.charts import COST_AXES, history_figure, tradeoff_figure
+from ui.forms import spec_form_ui
+from ui.scorecard import scorecard
+from ui.services import job_runner, run_store
+
+NOUNS = {"image": "images", "text": "reviews"}
+
+st.title("Train & Compare")
+st.write(
+    "Choose a dataset and one or more models, press **Train**, and compare what each model gets right "
+    "against what it costs. Training runs on the server, so you can click around while it works."
+)
+
+specs = spec_form_ui(seed=state.seed())
+jobs: list[str] = st.session_state.setdefault(state.JOBS, [])
+results: list[str] = st.session_state.setdefault(state.RESULTS, [])
+notices: list[tuple[str, str]] = st.session_state.setdefault(state.NOTICE, [])
+
+if st.button("Train", key="train_start", type="primary", icon=":material/play_arrow:", disabled=not specs):
+    notices.clear()
+    for spec in specs:
+        try:
+            jobs.append(job_runner().submit(spec, owner=state.owner_id()))
+        except (SpecError, QueueFull) as problem:
+            notices.append(("error", str(problem)))
+for kind, text in notices:
+    (st.error if kind == "error" else st.info)(text)
+
+
+def label(result: RunResult) -> str:
+    return f"{REGISTRY[result.spec.arch].short} · {result.spec.dataset} · {result.run_id[:4]}"
+
+
+def collect(job_id: str) -> None:
+    """Move a finished job out of the running list: into the comparison, or into a message."""
+    status = job_runner().status(job_id)
+    jobs.remove(job_id)
+    if status.state == "done":
+        if status.run_id not in results:
+            results.append(status.run_id)
+        if status.from_store:
+            notices.append(
+                (
+                    "info",
+                    f"{REGISTRY[status.spec.arch].title} on {status.spec.dataset}: the same "
+                    "settings were already trained, so the stored result was reused.",
+                )
+            )
+    else:
+        notices.append(("error", f"{REGISTRY[status.spec.arch].title} on {status.spec.dataset}: {status.message}"))
+
+
+running = any(not job_runner().status(job_id).done for job_id in jobs)
+
+
+@st.fragment(run_every=1.0 if running else None)
+def progress_panel() -> None:
+    """Live progress of this person's runs; polls the job runner while any is queued or training."""
+    finished = [job_id for job_id in jobs if job_runner().status(job_id).done]
+    for job_id in finished:
+        collect(job_id)
+    if finished:
+        st.rerun()  # redraw the whole page: new scorecards, and stop polling if nothing is left
+    for job_id in jobs:
+        status = job_runner().status(job_id)
+        name = f"{REGISTRY[status.spec.arch].title} on {DATASETS[status.spec.dataset].title}"
+        with st.container(border=True, key=f"train_job_{job_id}"):
+            if status.state == "queued":
+                text = f"{name}: waiting, number {status.queue_position} in the queue"
+            else:
+                text = f"{name}: {status.stage}, epoch {status.epoch} of {status.epochs}"
+            progress_column, cancel_column = st.columns([5, 1])
+            progress_column.progress(min(1.0, status.fraction), text=text)
+            if cancel_column.button("Cancel", key=f"train_cancel_{job_id}"):
+                job_runner().cancel(job_id)
+            if status.history:
+                st.plotly_chart(
+                    history_figure(status.history, title="Learning as it happens"), key=f"train_live_{job_id}"
+                )
+
+
+progress_panel()
+
+compared = [r for r in (run_store().get(run_id) for run_id in results) if r is not None]
+if not compared and not jobs:
+    st.info("Your scorecards appear here once a model has finished training.")
+
+for result in reversed(compared):
+    card = DATASETS[result.spec.dataset]
+    scorecard(result, title=f"{REGISTRY[result.spec.arch].title} on {card.title}", noun=NOUNS[card.modality])
+    with st.expander("How it learned, epoch by epoch"):
+        st.plotly_chart(
+            history_figure(result.history, title="Loss and accuracy per epoch"),
+            key=f"train_history_{result.run_id}",
+        )
+
+if compared:
+    st.header("Compare")
+    table = pd.DataFrame(
+        [
+            {
+                "Model": label(r),
+                "Test accuracy (%)": round(r.metrics.accuracy * 100, 1),
+                "Training time (s)": round(r.cost.train_seconds, 2),
+                "Energy (Wh)": r.cost.energy_kwh * 1000,
+                "CO2 (g, estimate)": r.cost.co2_g,
+                "Training FLOPs": float(r.cost.train_flops),
+                "Parameters": r.cost.params,
+                "Time per answer (ms)": r.cost.latency_ms,
+                "Device": r.device_name,
+            }
+            for r in compared
+        ]
+    )
+    st.dataframe(table, hide_index=True, key="train_table")
+    cost_axis = st.selectbox(
+        "Cost to plot", list(COST_AXES), format_func=lambda k: COST_AXES[k][0], key="train_cost_axis"
+    )
+    st.plotly_chart(
+        tradeoff_figure(compared, cost_axis=cost_axis, labels=[label(r) for r in compared]),
+        key="train_tradeoff",
+    )
+    best = max(compared, key=lambda r: r.metrics.accuracy)
+    cheapest = min(compared, key=lambda r: COST_AXES[cost_axis][1](r))
+    st.caption(
+        f"Most accurate: {label(best)} ({best.metrics.accuracy:.1%}). "
+        f"Cheapest by this measure: {label(cheapest)} ({cheapest.metrics.accuracy:.1%} accurate)."
+    )
+    if st.button("Clear my comparison", key="train_clear"):
+        results.clear()
+        st.rerun()
+
+
+def add_earlier() -> None:
+    """Runs as a callback, before the next script run, so the selection can be emptied there."""
+    results.extend(st.session_state["train_earlier"])
+    st.session_state["train_earlier"] = []
+
+
+with st.expander("Earlier runs on this server (yours and everyone's)"):
+    earlier = [r for r in run_store().recent(100) if r.run_id not in results]
+    if not earlier:
+        st.write("No other runs are stored yet.")
+    else:
+        chosen = st.multiselect(
+            "Add earlier runs to your comparison",
+            [r.run_id for r in earlier],
+            format_func={r.run_id: f"{label(r)} · {r.metrics.accuracy:.1%} · {r.finished_at}" for r in earlier}.get,
+            key="train_earlier",
+        )
+        st.button("Add to my comparison", key="train_add_earlier", disabled=not chosen, on_click=add_earlier)
