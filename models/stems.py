@@ -40,10 +40,15 @@ class TokenEmbedding(nn.Module):
 
 
 def auto_patch_size(height: int, width: int) -> int:
-    """The largest of 4, 2, 1 that tiles the image into at least 16 patches (4 for 28x28, 2 for 8x8)."""
-    for size in (4, 2):
-        if height % size == 0 and width % size == 0 and (height // size) * (width // size) >= 16:
-            return size
+    """Cut an image into a 4 x 4 grid of patches (2 x 2 below 16 pixels): 7 for 28x28, 4 for 8x8.
+
+    Measured on digits and MNIST (seed 0, 10 and 5 epochs): few large patches learn much faster here
+    than many small ones (8x8 with 2-pixel patches: 88 % vs 97 % with 4-pixel patches; 28x28 with
+    4-pixel patches: 67 % vs 74 % with 7-pixel ones, in half the time).
+    """
+    grid = 4 if min(height, width) >= 16 else 2
+    if height % grid == 0 and width % grid == 0 and height // grid == width // grid:
+        return height // grid
     return 1
 
 

@@ -24,7 +24,7 @@ class TransformerConfig:
     layers: int = 2  # encoder blocks, each attention + feed-forward
     heads: int = 4  # attention heads per block; dim must be a multiple of it
     ffn_dim: int = 128  # width of the feed-forward layer inside each block
-    patch_size: int = 0  # images: side of a square patch in pixels; 0 picks 4 for 28x28 and 2 for 8x8
+    patch_size: int = 0  # images: side of a square patch in pixels; 0 picks 7 for 28x28 and 4 for 8x8
     dropout: float = 0.1  # share of activations switched off while training
 
 

@@ -12,10 +12,11 @@ LINES_PER_PAGE = 30  # a notebook page
 
 
 def duration(seconds: float) -> str:
-    """'0.4 seconds', '3 minutes', '2.5 hours', '12 years'."""
-    for unit, size in (("years", SECONDS_PER_YEAR), ("days", 86400), ("hours", 3600), ("minutes", 60)):
+    """'0.4 seconds', '1 minute', '2.5 hours', '12 years'."""
+    for unit, size in (("year", SECONDS_PER_YEAR), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 0)):
         if seconds >= size:
-            return f"{_figure(seconds / size)} {unit}"
+            figure = _figure(seconds / size) if size else _figure(seconds)
+            return f"{figure} {unit}" if figure == "1" else f"{figure} {unit}s"
     return f"{_figure(seconds)} seconds"
 
 

@@ -50,6 +50,24 @@ def test_lstm_flops_are_counted_by_hand_where_torch_counts_none() -> None:
     assert forward_flops(_Recurrent(), torch.randn(1, steps, 4)) == lstm + 2 * 8 * 2
 
 
+class _PackedRecurrent(nn.Module):
+    """Reads only the real steps of a padded sequence, as the text LSTM does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rnn = nn.LSTM(4, 8, batch_first=True)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        packed = nn.utils.rnn.pack_padded_sequence(x, torch.tensor([3]), batch_first=True)
+        _, (h_n, _) = self.rnn(packed)
+        return h_n[-1]  # (B, 8)
+
+
+def test_lstm_flops_on_a_packed_sequence_count_only_its_real_steps() -> None:
+    real_steps, gates = 3, 4
+    assert forward_flops(_PackedRecurrent(), torch.randn(1, 6, 4)) == 2 * gates * 8 * (4 + 8) * real_steps
+
+
 def test_forward_flops_restores_training_mode_and_wants_one_sample() -> None:
     model = nn.Sequential(nn.Linear(3, 3), nn.Dropout(0.5)).train()
     forward_flops(model, torch.randn(1, 3))

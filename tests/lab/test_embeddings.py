@@ -114,3 +114,9 @@ def test_image_dataset_is_refused(cache_dir):
     dataset = Dataset(card, InputSpec("image", (1, 8, 8), 2), split, split, split)
     with pytest.raises(ValueError, match="text"):
         embeddings.embed_dataset(dataset)
+
+
+def test_encoding_reports_its_progress_after_every_batch():
+    done: list[float] = []
+    encode_texts(["one", "two words", "three small words"], batch_size=2, on_batch=done.append)
+    assert done == pytest.approx([2 / 3, 1.0])

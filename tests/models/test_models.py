@@ -113,9 +113,9 @@ def test_transformer_is_a_randomly_initialised_transformers_model(monkeypatch):
     assert model.encoder.config.hidden_size == TINY["transformer"]["dim"]
 
 
-@pytest.mark.parametrize(("data", "n_tokens"), [("digits", 1 + 16), ("mnist", 1 + 49), ("text", 1 + 12)])
+@pytest.mark.parametrize(("data", "n_tokens"), [("digits", 1 + 4), ("mnist", 1 + 16), ("text", 1 + 12)])
 def test_transformer_attention_maps(data, n_tokens):
-    """[CLS] plus 16 patches of 2x2 for 8x8, 49 patches of 4x4 for 28x28, or one per token."""
+    """[CLS] plus 4 patches of 4x4 for 8x8, 16 patches of 7x7 for 28x28, or one per token."""
     model = tiny("transformer", data).eval()
     logits, attentions = model(example_batch(INPUTS[data]), output_attentions=True)
     assert logits.shape == (4, N_CLASSES)
