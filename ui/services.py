@@ -1,10 +1,10 @@
 """What the whole server shares: one run store and one job runner (safe to share; never a person's model)."""
 
 import streamlit as st
-from lab.store import RunStore
 
 from lab.config import load_settings
 from lab.jobs import JobRunner
+from lab.store import RunStore
 
 
 @st.cache_resource

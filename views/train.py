@@ -1,15 +1,14 @@
 """Train & Compare: pick data and models, train them away from the page, compare them on scorecards."""
 
-import pandas as pd
 import streamlit as st
 
 from lab.data import DATASETS
 from lab.jobs import QueueFull
-from lab.result import RunResult
 from lab.spec import SpecError
 from models import REGISTRY
 from ui import state
 from ui.charts import COST_AXES, history_figure, tradeoff_figure
+from ui.compare import comparison_summary, comparison_table, run_label
 from ui.forms import spec_form_ui
 from ui.scorecard import scorecard
 from ui.services import job_runner, run_store
@@ -36,10 +35,6 @@ if st.button("Train", key="train_start", type="primary", icon=":material/play_ar
             notices.append(("error", str(problem)))
 for kind, text in notices:
     (st.error if kind == "error" else st.info)(text)
-
-
-def label(result: RunResult) -> str:
-    return f"{REGISTRY[result.spec.arch].short} · {result.spec.dataset} · {result.run_id[:4]}"
 
 
 def collect(job_id: str) -> None:
@@ -107,36 +102,15 @@ for result in reversed(compared):
 
 if compared:
     st.header("Compare")
-    table = pd.DataFrame(
-        [
-            {
-                "Model": label(r),
-                "Test accuracy (%)": round(r.metrics.accuracy * 100, 1),
-                "Training time (s)": round(r.cost.train_seconds, 2),
-                "Energy (Wh)": r.cost.energy_kwh * 1000,
-                "CO2 (g, estimate)": r.cost.co2_g,
-                "Training FLOPs": float(r.cost.train_flops),
-                "Parameters": r.cost.params,
-                "Time per answer (ms)": r.cost.latency_ms,
-                "Device": r.device_name,
-            }
-            for r in compared
-        ]
-    )
-    st.dataframe(table, hide_index=True, key="train_table")
+    st.dataframe(comparison_table(compared), hide_index=True, key="train_table")
     cost_axis = st.selectbox(
         "Cost to plot", list(COST_AXES), format_func=lambda k: COST_AXES[k][0], key="train_cost_axis"
     )
     st.plotly_chart(
-        tradeoff_figure(compared, cost_axis=cost_axis, labels=[label(r) for r in compared]),
+        tradeoff_figure(compared, cost_axis=cost_axis, labels=[run_label(r) for r in compared]),
         key="train_tradeoff",
     )
-    best = max(compared, key=lambda r: r.metrics.accuracy)
-    cheapest = min(compared, key=lambda r: COST_AXES[cost_axis][1](r))
-    st.caption(
-        f"Most accurate: {label(best)} ({best.metrics.accuracy:.1%}). "
-        f"Cheapest by this measure: {label(cheapest)} ({cheapest.metrics.accuracy:.1%} accurate)."
-    )
+    st.caption(comparison_summary(compared, cost_axis=cost_axis))
     if st.button("Clear my comparison", key="train_clear"):
         results.clear()
         st.rerun()
@@ -144,7 +118,7 @@ if compared:
 
 def add_earlier() -> None:
     """Runs as a callback, before the next script run, so the selection can be emptied there."""
-    results.extend(st.session_state["train_earlier"])
+    st.session_state[state.RESULTS].extend(st.session_state["train_earlier"])
     st.session_state["train_earlier"] = []
 
 
@@ -156,7 +130,7 @@ with st.expander("Earlier runs on this server (yours and everyone's)"):
         chosen = st.multiselect(
             "Add earlier runs to your comparison",
             [r.run_id for r in earlier],
-            format_func={r.run_id: f"{label(r)} · {r.metrics.accuracy:.1%} · {r.finished_at}" for r in earlier}.get,
+            format_func={r.run_id: f"{run_label(r)} · {r.metrics.accuracy:.1%} · {r.finished_at}" for r in earlier}.get,
             key="train_earlier",
         )
         st.button("Add to my comparison", key="train_add_earlier", disabled=not chosen, on_click=add_earlier)

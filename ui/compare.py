@@ -1,0 +1,44 @@
+"""The comparison over a person's runs: labels, the table, and a one-line summary beside the chart."""
+
+import pandas as pd
+
+from lab.result import RunResult
+from models import REGISTRY
+from ui.charts import COST_AXES
+
+
+def run_label(result: RunResult) -> str:
+    """'CNN · digits · 3f2a': short enough for a chart, unique enough to tell runs apart."""
+    return f"{REGISTRY[result.spec.arch].short} · {result.spec.dataset} · {result.run_id[:4]}"
+
+
+def comparison_table(results: list[RunResult]) -> pd.DataFrame:
+    """One row per run, every figure with its unit in the column name."""
+    return pd.DataFrame(
+        [
+            {
+                "Model": run_label(r),
+                "Test accuracy (%)": round(r.metrics.accuracy * 100, 1),
+                "Training time (s)": round(r.cost.train_seconds, 2),
+                "Energy (Wh)": r.cost.energy_kwh * 1000,
+                "Energy was": r.cost.energy_method,
+                "CO2 (g, estimate)": r.cost.co2_g,
+                "Training FLOPs (estimate)": float(r.cost.train_flops),
+                "Parameters": r.cost.params,
+                "Time per answer (ms)": r.cost.latency_ms,
+                "Device": r.device_name,
+            }
+            for r in results
+        ]
+    )
+
+
+def comparison_summary(results: list[RunResult], *, cost_axis: str) -> str:
+    """The chart in one sentence, for those who cannot or do not look at it."""
+    best = max(results, key=lambda r: r.metrics.accuracy)
+    cheapest = min(results, key=COST_AXES[cost_axis][1])
+    return (
+        f"Most accurate: {run_label(best)} ({best.metrics.accuracy:.1%}). Cheapest by "
+        f"{COST_AXES[cost_axis][0].split(' (')[0].lower()}: {run_label(cheapest)} "
+        f"({cheapest.metrics.accuracy:.1%} accurate)."
+    )
