@@ -101,7 +101,8 @@ def fit(
     for epoch in range(1, spec.epochs + 1):
         started = time.perf_counter()
         model.train()
-        loss_sum, correct = 0.0, 0
+        loss_sum = torch.zeros((), device=device)
+        correct = torch.zeros((), dtype=torch.long, device=device)
         for batch, index in enumerate(torch.randperm(n, generator=order).split(spec.batch_size)):
             if should_stop is not None and should_stop():
                 raise Cancelled(f"The run was cancelled during epoch {epoch}.")
@@ -117,14 +118,17 @@ def fit(
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-            loss_sum += loss_value * len(y)
-            correct += (logits.argmax(dim=1) == y).sum().item()
+            with torch.no_grad():  # running totals stay tensors: no per-batch conversion to Python numbers
+                loss_sum += loss.detach() * len(y)
+                correct += (logits.argmax(dim=1) == y).sum()
             if on_progress is not None:
                 done = (epoch - 1 + (batch + 1) / batches_per_epoch) / spec.epochs
                 on_progress(Progress("training", epoch - 1, spec.epochs, done, tuple(history)))
         val_loss, val_accuracy = evaluate(model, data.val, device)
         history.append(
-            EpochStats(epoch, loss_sum / n, correct / n, val_loss, val_accuracy, time.perf_counter() - started)
+            EpochStats(
+                epoch, loss_sum.item() / n, correct.item() / n, val_loss, val_accuracy, time.perf_counter() - started
+            )
         )
         if on_progress is not None:
             on_progress(Progress("training", epoch, spec.epochs, epoch / spec.epochs, tuple(history)))
