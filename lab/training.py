@@ -118,9 +118,9 @@ def fit(
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-            with torch.no_grad():  # running totals stay tensors: no per-batch conversion to Python numbers
-                loss_sum += loss.detach() * len(y)
-                correct += (logits.argmax(dim=1) == y).sum()
+            # Running totals stay tensors: converting them to Python numbers every batch costs time.
+            loss_sum += loss.detach() * len(y)
+            correct += (logits.detach().argmax(dim=1) == y).sum()
             if on_progress is not None:
                 done = (epoch - 1 + (batch + 1) / batches_per_epoch) / spec.epochs
                 on_progress(Progress("training", epoch - 1, spec.epochs, done, tuple(history)))

@@ -53,7 +53,15 @@ def worker_main(index: int, inbox, outbox, cancel_id, store_url: str, threads: i
             outbox.put(("failed", index, job_id, str(stop)))
         except Exception as error:  # a bug or an exhausted machine: say so, keep serving
             traceback.print_exc()
-            outbox.put(("failed", index, job_id, f"The run failed: {type(error).__name__}: {error}"))
+            outbox.put(
+                (
+                    "failed",
+                    index,
+                    job_id,
+                    f"Something went wrong inside the lab ({type(error).__name__}: {error}). "
+                    "Nothing else was affected; the details are in the server log.",
+                )
+            )
 
 
 def _cancelled(cancel_id: Synchronized, job_id: str) -> bool:
