@@ -1,5 +1,7 @@
 """Plotly figures (graph_objects: ~10x faster to build than plotly.express here)."""
 
+import math
+
 import plotly.graph_objects as go
 
 from lab.result import EpochStats, RunResult
@@ -67,7 +69,13 @@ def tradeoff_figure(results: list[RunResult], *, cost_axis: str, labels: list[st
             textposition="top center",
             marker=dict(size=14, color=PALETTE[index % len(PALETTE)]),
         )
+    # Pad the log axis by a fifth of a decade each side (at least), so the labels of the outer points fit.
+    lows, highs = min(value(r) for r in results), max(value(r) for r in results)
+    low, high = math.log10(max(lows, 1e-12)), math.log10(max(highs, 1e-12))
+    pad = max(0.2, (high - low) * 0.15)
     figure.update_layout(
-        xaxis=dict(title=axis_title, type="log"), yaxis=dict(title="test accuracy (%)"), showlegend=False
+        xaxis=dict(title=axis_title, type="log", range=[low - pad, high + pad]),
+        yaxis=dict(title="test accuracy (%)"),
+        showlegend=False,
     )
     return _layout(figure, title="Accuracy against cost: up and to the left is better", height=380)

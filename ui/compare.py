@@ -1,10 +1,25 @@
 """The comparison over a person's runs: labels, the table, and a one-line summary beside the chart."""
 
 import pandas as pd
+import streamlit as st
 
 from lab.result import RunResult
 from models import REGISTRY
 from ui.charts import COST_AXES
+
+# How the table shows its figures: small energies need decimals, FLOPs need powers of ten.
+COLUMN_FORMATS = {
+    "Energy (Wh)": st.column_config.NumberColumn(format="%.4f"),
+    "CO2 (g, estimate)": st.column_config.NumberColumn(format="%.4f"),
+    "Training FLOPs (estimate)": st.column_config.NumberColumn(format="scientific"),
+    "Parameters": st.column_config.NumberColumn(format="localized"),
+    "Time per answer (ms)": st.column_config.NumberColumn(format="%.3f"),
+}
+
+
+def finished_when(result: RunResult) -> str:
+    """'2026-11-22 07:32 UTC' from the stored ISO timestamp."""
+    return f"{result.finished_at[:16].replace('T', ' ')} UTC"
 
 
 def run_label(result: RunResult) -> str:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from lab.result import RunResult
 from ui import plain
+from ui.compare import finished_when
 
 
 def _figure(label: str, value: str, sentence: str, *, help: str | None = None) -> None:
@@ -65,5 +66,5 @@ def scorecard(result: RunResult, *, title: str, noun: str) -> None:
         spec = result.spec
         st.caption(
             f"Run {result.run_id} · {spec.epochs} epochs of {spec.optimizer}, learning rate {spec.lr:g}, "
-            f"batch {spec.batch_size}, seed {spec.seed} · {result.device_name} · finished {result.finished_at} UTC"
+            f"batch {spec.batch_size}, seed {spec.seed} · {result.device_name} · finished {finished_when(result)}"
         )

@@ -8,7 +8,7 @@ from lab.spec import SpecError
 from models import REGISTRY
 from ui import state
 from ui.charts import COST_AXES, history_figure, tradeoff_figure
-from ui.compare import comparison_summary, comparison_table, run_label
+from ui.compare import COLUMN_FORMATS, comparison_summary, comparison_table, finished_when, run_label
 from ui.forms import spec_form_ui
 from ui.scorecard import scorecard
 from ui.services import job_runner, run_store
@@ -102,7 +102,7 @@ for result in reversed(compared):
 
 if compared:
     st.header("Compare")
-    st.dataframe(comparison_table(compared), hide_index=True, key="train_table")
+    st.dataframe(comparison_table(compared), hide_index=True, key="train_table", column_config=COLUMN_FORMATS)
     cost_axis = st.selectbox(
         "Cost to plot", list(COST_AXES), format_func=lambda k: COST_AXES[k][0], key="train_cost_axis"
     )
@@ -130,7 +130,9 @@ with st.expander("Earlier runs on this server (yours and everyone's)"):
         chosen = st.multiselect(
             "Add earlier runs to your comparison",
             [r.run_id for r in earlier],
-            format_func={r.run_id: f"{run_label(r)} · {r.metrics.accuracy:.1%} · {r.finished_at}" for r in earlier}.get,
+            format_func={
+                r.run_id: f"{run_label(r)} · {r.metrics.accuracy:.1%} · {finished_when(r)}" for r in earlier
+            }.get,
             key="train_earlier",
         )
         st.button("Add to my comparison", key="train_add_earlier", disabled=not chosen, on_click=add_earlier)
