@@ -248,8 +248,6 @@ class JobRunner:
                 )
             return
         index, job_id, *detail = rest
-        if kind == "started":
-            return
         if self._workers[index].job_id == job_id:
             self._workers[index].job_id = None
         if kind == "done":

@@ -2,13 +2,14 @@
 
 import platform
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import metadata
 
 from lab.config import Settings, load_settings
 from lab.result import Metrics, RunResult
 from lab.spec import RunSpec
-from lab.training import Progress, ProgressCallback, evaluate, fit, seed_everything, weights_bytes
+from lab.training import Cancelled, Progress, ProgressCallback, evaluate, fit, seed_everything, weights_bytes
 
 VERSIONED = ("torch", "transformers", "numpy", "scikit-learn", "codecarbon", "fairlearn", "streamlit")
 
@@ -29,7 +30,7 @@ def run(
     *,
     settings: Settings | None = None,
     on_progress: ProgressCallback | None = None,
-    should_stop=None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> tuple[RunResult, bytes]:
     """Train and measure one run; return its result and its weights.
 
@@ -50,19 +51,14 @@ def run(
     report(Progress("preparing the data", 0, spec.epochs, 0.0, ()))
     data = load_dataset(spec.dataset, seed=spec.seed)
     if REGISTRY[spec.arch].needs_embeddings:
-        data = embed_dataset(
-            data,
-            device=device,
-            on_batch=lambda done: report(
-                Progress(
-                    f"reading the texts with the pretrained encoder, once for all runs ({done:.0%})",
-                    0,
-                    spec.epochs,
-                    0.0,
-                    (),
-                )
-            ),
-        )
+
+        def encoding(done: float) -> None:  # called after every batch of texts: minutes on a small CPU
+            if should_stop is not None and should_stop():
+                raise Cancelled("The run was cancelled while the texts were being read.")
+            stage = f"reading the texts with the pretrained encoder, once for all runs ({done:.0%})"
+            report(Progress(stage, 0, spec.epochs, 0.0, ()))
+
+        data = embed_dataset(data, device=device, on_batch=encoding)
 
     seed_everything(spec.seed)
     model = build_model(spec.arch, data.inputs).to(device)

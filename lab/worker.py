@@ -38,7 +38,6 @@ def worker_main(index: int, inbox, outbox, cancel_id, store_url: str, threads: i
         pass  # codecarbon probes the hardware once per process (~2 s): do it now, not in someone's first run
     while (message := inbox.get()) is not None:
         job_id, spec_dict = message
-        outbox.put(("started", index, job_id))
         try:
             result, weights = run(
                 RunSpec.from_dict(spec_dict),

@@ -36,3 +36,16 @@ def test_pretrained_minilm_reaches_70_percent_on_reviews_with_default_settings()
     assert result.metrics.accuracy >= 0.70
     # Its cost per answer includes the frozen encoder, which dwarfs the head it trains.
     assert result.cost.flops_per_sample > 100 * 2 * 384 * 2
+
+
+def test_cancel_is_honoured_while_the_pretrained_encoder_reads_the_texts(tmp_path, monkeypatch):
+    from lab import config, embeddings
+    from lab.training import Cancelled
+
+    monkeypatch.setattr(config, "DATA_DIR", tmp_path)  # no cached vectors: the encoder must run
+    monkeypatch.setattr(embeddings, "_memory", {})
+    stages = []
+    with pytest.raises(Cancelled, match="while the texts were being read"):
+        run(RunSpec("reviews", "minilm"), on_progress=lambda p: stages.append(p.stage), should_stop=lambda: True)
+    assert not list(tmp_path.rglob("*.pt"))  # nothing half-encoded was cached
+    assert stages == ["preparing the data"]
