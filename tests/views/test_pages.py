@@ -87,3 +87,15 @@ def test_text_data_offers_the_text_models():
     options = at.multiselect(key="train_archs_text").options
     assert "Pretrained MiniLM + linear head" in options
     assert not at.exception
+
+
+def test_a_run_can_be_cancelled_from_the_page():
+    at = open_page("train")
+    at.number_input(key="train_epochs").set_value(200)
+    at.number_input(key="train_batch_size").set_value(8)
+    at.button(key="train_start").click().run()
+    job_id = at.session_state["train_jobs"][0]
+    run_until(at, lambda at: any("epoch" in bar.text for bar in at.get("progress")))
+    at.button(key=f"train_cancel_{job_id}").click().run()
+    run_until(at, lambda at: any("cancelled" in error.value for error in at.error))
+    assert at.session_state["train_jobs"] == [] and not at.exception
