@@ -4,10 +4,13 @@ from pathlib import Path
 
 import pytest
 from browser_harness import CHROMIUM, CHROMIUM_FLAGS, ROOT, streamlit_server
+from playwright.sync_api import expect
 
 ARTIFACTS = ROOT / "test-artifacts"
 
 pytestmark = pytest.mark.browser
+# A page's first visit imports torch; on a busy 2-core machine that alone can pass Playwright's 5 s default.
+expect.set_options(timeout=30_000)
 
 
 @pytest.fixture(scope="session")
