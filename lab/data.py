@@ -1,21 +1,28 @@
 """The datasets a class can train on: their data cards, and loaders that give the same split for a seed.
 
 Every dataset is split the same way (stratified 70/15/15, shuffled by the seed) and returned as torch
-tensors, so the training loop, the evaluation and every page treat images and text alike.
+tensors, so the training loop, the evaluation and every page treat images, text and tables alike.
+Tables about people also carry, row for row, each person's group for every sensitive attribute.
 Loaded datasets are cached per (name, seed) and shared: treat their tensors as read-only.
 """
+
+from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
-from lab import text
+from lab import tables, text
 from models.inputs import InputSpec, Modality
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CARDS_PATH = Path(__file__).resolve().parent.parent / "assets" / "datacards.toml"
 TEXT_LENGTH = 128  # token ids per review: longer reviews keep their first 128 words
@@ -28,22 +35,27 @@ class DataCard:
 
     name: str  # registry key: "digits"
     title: str  # "Handwritten digits (8x8)"
-    modality: Modality  # "image" | "text"
+    modality: Modality  # "image" | "text" | "table"
     description: str  # one or two plain sentences for a non-technical reader
     source: str  # where the data comes from, with citation
     licence: str
     size: str  # e.g. "1 797 images of 8 x 8 pixels"
     classes: tuple[str, ...]  # the name of each label id, in id order
     limitations: str  # known limitations, plain words
+    sensitive: tuple[str, ...] = ()  # tables about people: the columns that say which group a person is in
+    suggested_epochs: int = 10  # training settings that finish in seconds to a minute on a 2-core laptop
+    suggested_batch_size: int = 64
 
 
 @dataclass(frozen=True)
 class Split:
     """One part of a dataset: inputs and labels, row for row."""
 
-    x: torch.Tensor  # image: float32 (N, 1, H, W) in [0, 1]; text: int64 (N, T) token ids, 0 = padding
+    x: torch.Tensor  # image: float32 (N, 1, H, W) in [0, 1]; text: int64 (N, T) token ids, 0 = padding;
+    # table: float32 (N, C), numbers standardised and categories as indices (see lab.tables.TableEncoder)
     y: torch.Tensor  # int64 (N,)
     texts: tuple[str, ...] | None = None  # text: the cleaned raw text of each sample (pretrained tokenizers)
+    groups: dict[str, tuple[str, ...]] | None = None  # table: per sensitive attribute, each row's raw group
 
 
 @dataclass(frozen=True)
@@ -51,20 +63,24 @@ class Dataset:
     """A dataset ready to train on: its card, what a model needs to know, and three disjoint splits."""
 
     card: DataCard
-    inputs: InputSpec  # modality, per-sample shape, n_classes, vocab_size (text only)
+    inputs: InputSpec  # modality, per-sample shape, n_classes, vocab_size (text), cardinalities (table)
     train: Split
     val: Split
     test: Split
     vocab: tuple[str, ...] | None = None  # text: the token of each id (0 = "<pad>", 1 = "<unk>")
     extra_flops_per_sample: int = 0  # work done before the model sees a sample (a frozen encoder)
+    feature_names: tuple[str, ...] | None = None  # table: the name of each of the C columns
 
 
 def _load_cards(path: Path = CARDS_PATH) -> dict[str, DataCard]:
     """Read the data cards from the TOML file: one table per dataset, keyed by its registry name."""
     with path.open("rb") as f:
-        tables = tomllib.load(f)
+        cards = tomllib.load(f)
     return {
-        name: DataCard(name=name, **{**table, "classes": tuple(table["classes"])}) for name, table in tables.items()
+        name: DataCard(
+            name=name, **{**table, "classes": tuple(table["classes"]), "sensitive": tuple(table.get("sensitive", ()))}
+        )
+        for name, table in cards.items()
     }
 
 
@@ -76,9 +92,10 @@ DATASETS: dict[str, DataCard] = _load_cards()
 
 @dataclass(frozen=True)
 class _Raw:
-    x: np.ndarray  # image: float32 (N, 1, H, W) in [0, 1]; text: unused (texts carry the data)
+    x: np.ndarray  # image: float32 (N, 1, H, W) in [0, 1]; text and table: unused (texts or table carry the data)
     y: np.ndarray  # int64 (N,)
     texts: tuple[str, ...] | None = None
+    table: pd.DataFrame | None = None  # table: the feature columns with their raw values, sensitive ones included
 
 
 def _raw_digits() -> _Raw:
@@ -116,10 +133,23 @@ def _raw_reviews() -> _Raw:
     return _Raw(x=np.zeros((len(texts), 0), dtype=np.int64), y=y, texts=texts)
 
 
+def _raw_table(load: Callable[[], tuple[pd.DataFrame, np.ndarray]]) -> Callable[[], _Raw]:
+    """Wrap a loader from lab.tables, which gives the feature columns and the labels."""
+
+    def loader() -> _Raw:
+        frame, y = load()
+        return _Raw(x=np.zeros((len(y), 0), dtype=np.float32), y=y, table=frame)
+
+    return loader
+
+
 _LOADERS: dict[str, Callable[[], _Raw]] = {
     "digits": _raw_digits,
     "mnist": _raw_mnist,
     "reviews": _raw_reviews,
+    "adult": _raw_table(tables.raw_adult),
+    "compas": _raw_table(tables.raw_compas),
+    "resume": _raw_table(tables.raw_resume),
 }
 if set(_LOADERS) != set(DATASETS):  # a card without a loader (or the reverse) is a bug in this file
     raise RuntimeError(f"Data cards {sorted(DATASETS)} do not match the loaders {sorted(_LOADERS)}.")
@@ -170,13 +200,31 @@ def _text_splits(raw: _Raw, parts: tuple[np.ndarray, ...]) -> tuple[tuple[Split,
     return splits, vocab
 
 
+def _table_splits(
+    raw: _Raw, parts: tuple[np.ndarray, ...], sensitive: tuple[str, ...]
+) -> tuple[tuple[Split, ...], tables.TableEncoder]:
+    """Encode the table with means, standard deviations and categories learned from the training part only."""
+    assert raw.table is not None
+    frames = [raw.table.iloc[rows] for rows in parts]
+    encoder = tables.TableEncoder.fit(frames[0])
+    splits = tuple(
+        Split(
+            x=encoder.encode(frame),
+            y=torch.from_numpy(raw.y[rows]),
+            groups={attribute: tuple(frame[attribute].astype(str)) for attribute in sensitive},
+        )
+        for frame, rows in zip(frames, parts, strict=True)
+    )
+    return splits, encoder
+
+
 @lru_cache(maxsize=32)
 def load_dataset(name: str, *, seed: int) -> Dataset:
     """Load a dataset and split it 70/15/15 (stratified, shuffled by `seed`); cached per (name, seed).
 
     Parameters
     ----------
-    name : a key of `DATASETS`: "digits", "mnist" or "reviews".
+    name : a key of `DATASETS`: "digits", "mnist", "reviews", "adult", "compas" or "resume".
     seed : the same seed gives identical tensors; another seed gives another split.
 
     Raises
@@ -193,6 +241,10 @@ def load_dataset(name: str, *, seed: int) -> Dataset:
         (train, val, test), vocab = _text_splits(raw, parts)
         inputs = InputSpec("text", (TEXT_LENGTH,), n_classes, vocab_size=len(vocab))
         return Dataset(card, inputs, train, val, test, vocab=vocab)
+    if card.modality == "table":
+        (train, val, test), encoder = _table_splits(raw, parts, card.sensitive)
+        inputs = InputSpec("table", (len(encoder.columns),), n_classes, cardinalities=encoder.cardinalities)
+        return Dataset(card, inputs, train, val, test, feature_names=encoder.columns)
     train, val, test = (_image_split(raw, rows) for rows in parts)
     inputs = InputSpec("image", tuple(raw.x.shape[1:]), n_classes)
     return Dataset(card, inputs, train, val, test)

@@ -54,10 +54,11 @@ def _entry(
 
 
 REGISTRY: dict[str, Architecture] = {
-    "mlp": _entry("mlp", MLP, MLPConfig, {"image", "text"}),
+    # Only the MLP and the Transformer read tables: columns have no order or neighbours for a CNN or an LSTM.
+    "mlp": _entry("mlp", MLP, MLPConfig, {"image", "text", "table"}),
     "cnn": _entry("cnn", CNN, CNNConfig, {"image", "text"}),
     "lstm": _entry("lstm", LSTM, LSTMConfig, {"image", "text"}),
-    "transformer": _entry("transformer", Transformer, TransformerConfig, {"image", "text"}),
+    "transformer": _entry("transformer", Transformer, TransformerConfig, {"image", "text", "table"}),
     "minilm": _entry("minilm", MiniLMHead, MiniLMConfig, {"text"}, needs_embeddings=True),
 }
 

@@ -2,6 +2,7 @@
 
 Text batches are right-padded token ids with 0 as padding; every text model uses the same padding mask,
 so that how much padding a sequence carries never changes its prediction.
+Table batches hold one value per column; every table model turns each column into one vector the same way.
 """
 
 import torch
@@ -69,6 +70,42 @@ class PatchEmbedding(nn.Module):
         p = self.patch_size
         patches = F.unfold(images, kernel_size=p, stride=p)  # (B, C*p*p, N)
         return self.proj(patches.transpose(1, 2))  # (B, N, dim)
+
+
+class TableTokens(nn.Module):
+    """One vector per table column, as in the FT-Transformer's feature tokenizer (Gorishniy et al. 2021).
+
+    A numeric column c becomes x_c * w_c + b_c; a categorical column looks its category index up in its own
+    embedding table. All categorical columns share one nn.Embedding, each column offset into its own rows.
+    """
+
+    def __init__(self, cardinalities: tuple[int, ...], dim: int) -> None:
+        super().__init__()
+        if not cardinalities:
+            raise ValueError("A table model needs inputs.cardinalities, one entry per column.")
+        numeric = [c for c, k in enumerate(cardinalities) if k == 0]
+        categorical = [c for c, k in enumerate(cardinalities) if k > 0]
+        sizes = [cardinalities[c] for c in categorical]
+        bound = dim**-0.5  # the FT-Transformer's uniform initialisation
+        self.weight = nn.Parameter(torch.empty(len(numeric), dim).uniform_(-bound, bound))
+        self.bias = nn.Parameter(torch.empty(len(numeric), dim).uniform_(-bound, bound))
+        self.embed = nn.Embedding(max(1, sum(sizes)), dim)
+        nn.init.uniform_(self.embed.weight, -bound, bound)
+        offsets = torch.tensor([0, *sizes], dtype=torch.long).cumsum(0)[:-1]  # first row of each column
+        self.register_buffer("offsets", offsets, persistent=False)
+        self.register_buffer("numeric", torch.tensor(numeric, dtype=torch.long), persistent=False)
+        self.register_buffer("categorical", torch.tensor(categorical, dtype=torch.long), persistent=False)
+        # where each column's vector sits in [numeric..., categorical...], to put them back in column order
+        order = torch.argsort(torch.tensor(numeric + categorical, dtype=torch.long))
+        self.register_buffer("order", order, persistent=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, C) -> (B, C, dim), one vector per column, in column order."""
+        values = x[:, self.numeric].unsqueeze(-1)  # (B, N_num, 1)
+        numeric = values * self.weight + self.bias  # (B, N_num, dim)
+        ids = x[:, self.categorical].long() + self.offsets  # (B, N_cat)
+        categorical = self.embed(ids)  # (B, N_cat, dim)
+        return torch.cat([numeric, categorical], dim=1)[:, self.order]  # (B, C, dim)
 
 
 def require_modality(inputs: InputSpec, allowed: tuple[str, ...], model: str) -> None:

@@ -3,7 +3,9 @@
 
 Text: the token ids go through BERT's own embedding table; padding is hidden with the attention mask.
 Images: cut into patches, each patch projected to a vector, like a word (ViT, Dosovitskiy et al. 2020).
-Either way a learned [CLS] vector is put in front, and its final state is what the classifier reads.
+Tables: one vector per column, a learned scale of the number or its category's embedding
+(FT-Transformer, Gorishniy et al. 2021).
+Every way, a learned [CLS] vector is put in front, and its final state is what the classifier reads.
 The weights start random: nothing is downloaded. Attention is computed "eager" (plain matmul + softmax)
 so that the attention maps can be read out with `output_attentions=True`.
 """
@@ -14,7 +16,7 @@ import torch
 from torch import nn
 
 from models.inputs import InputSpec
-from models.stems import PatchEmbedding, auto_patch_size, padding_mask, require_modality
+from models.stems import PatchEmbedding, TableTokens, auto_patch_size, padding_mask, require_modality
 
 
 @dataclass
@@ -49,22 +51,28 @@ def bert_config(config: TransformerConfig, *, vocab_size: int, n_positions: int)
 
 
 class Transformer(nn.Module):
-    """Tokens or image patches -> [CLS] + sequence -> BERT encoder -> [CLS] state -> linear classifier."""
+    """Tokens, image patches or table columns -> [CLS] + sequence -> BERT encoder -> [CLS] state -> classifier."""
 
     def __init__(self, config: TransformerConfig) -> None:
         super().__init__()
         from transformers import BertModel
 
         inputs = config.inputs
-        require_modality(inputs, ("image", "text"), "Transformer")
+        require_modality(inputs, ("image", "text", "table"), "Transformer")
         self.config = config
+        # Text goes through BERT's own word table; images and tables through a stem of their own, and never
+        # use the word table: one (padding) row is the smallest it can be. (`patches` keeps its name so that
+        # the weights of image runs saved before tables existed still load.)
+        self.patches: PatchEmbedding | None = None
+        self.columns: TableTokens | None = None
         if inputs.modality == "text":
-            self.patches = None
             vocab_size, n_tokens = inputs.vocab_size, inputs.shape[0]
+        elif inputs.modality == "table":
+            self.columns = TableTokens(inputs.cardinalities, config.dim)
+            vocab_size, n_tokens = 1, len(inputs.cardinalities)
         else:
             _, height, width = inputs.shape
             self.patches = PatchEmbedding(inputs, config.dim, config.patch_size or auto_patch_size(height, width))
-            # images never use BERT's word table: one (padding) row is the smallest it can be
             vocab_size, n_tokens = 1, self.patches.n_patches
         encoder_config = bert_config(config, vocab_size=vocab_size, n_positions=n_tokens + 1)
         self.encoder = BertModel(encoder_config, add_pooling_layer=False)
@@ -73,12 +81,13 @@ class Transformer(nn.Module):
         self.head = nn.Linear(config.dim, inputs.n_classes)
 
     def embed(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """[CLS] followed by one vector per token or patch (B, 1+N, C), and the attention mask (B, 1+N)."""
-        if self.patches is None:
+        """[CLS] followed by one vector per token, patch or column (B, 1+N, C), and the attention mask (B, 1+N)."""
+        stem = self.patches if self.patches is not None else self.columns
+        if stem is None:
             vectors = self.encoder.get_input_embeddings()(x)  # (B, T, C)
             mask = padding_mask(x)  # (B, T)
         else:
-            vectors = self.patches(x)  # (B, N, C)
+            vectors = stem(x)  # (B, N, C)
             mask = torch.ones(vectors.shape[:2], dtype=torch.bool, device=x.device)  # (B, N)
         cls = self.cls.expand(vectors.shape[0], -1, -1)  # (B, 1, C)
         cls_mask = torch.ones_like(mask[:, :1])  # (B, 1)

@@ -6,7 +6,7 @@ from lab.data import DATASETS, DataCard
 from lab.spec import LIMITS, RunSpec
 from models import REGISTRY
 
-DEFAULT_ARCH = {"image": "cnn", "text": "mlp"}  # the quickest good model for each kind of data
+DEFAULT_ARCH = {"image": "cnn", "text": "mlp", "table": "mlp"}  # the quickest good model for each kind of data
 
 
 def data_card_ui(card: DataCard) -> None:
@@ -19,12 +19,28 @@ def data_card_ui(card: DataCard) -> None:
         )
 
 
+def suggest_settings() -> None:
+    """Set epochs and batch size to what the data card suggests: a few seconds of training on a laptop.
+
+    Called when the dataset changes (a callback may set widget values) and before the first render.
+    """
+    card = DATASETS[st.session_state.get("train_dataset", next(iter(DATASETS)))]
+    st.session_state["train_epochs"] = card.suggested_epochs
+    st.session_state["train_batch_size"] = card.suggested_batch_size
+
+
 def spec_form_ui(*, seed: int) -> list[RunSpec]:
     """Dataset, models and training settings; one RunSpec per chosen model."""
     dataset = st.selectbox(
-        "Dataset", list(DATASETS), format_func=lambda name: DATASETS[name].title, key="train_dataset"
+        "Dataset",
+        list(DATASETS),
+        format_func=lambda name: DATASETS[name].title,
+        key="train_dataset",
+        on_change=suggest_settings,
     )
     card = DATASETS[dataset]
+    if "train_epochs" not in st.session_state:  # first visit: the chosen dataset's suggested settings
+        suggest_settings()
     data_card_ui(card)
     allowed = [name for name, arch in REGISTRY.items() if card.modality in arch.modalities]
     archs = st.multiselect(
@@ -35,13 +51,12 @@ def spec_form_ui(*, seed: int) -> list[RunSpec]:
         key=f"train_archs_{card.modality}",
     )
     defaults = RunSpec()
-    with st.expander("Training settings (the defaults finish in seconds)"):
+    with st.expander("Training settings (the suggested ones finish in seconds to a minute on a laptop)"):
         left, middle, right = st.columns(3)
         epochs = left.number_input(
             "Epochs (passes over the data)",
             min_value=LIMITS["epochs"][0],
             max_value=LIMITS["epochs"][1],
-            value=defaults.epochs,
             key="train_epochs",
         )
         learning_rate = middle.number_input(
@@ -57,7 +72,6 @@ def spec_form_ui(*, seed: int) -> list[RunSpec]:
             "Batch size (examples per step)",
             min_value=LIMITS["batch_size"][0],
             max_value=LIMITS["batch_size"][1],
-            value=defaults.batch_size,
             key="train_batch_size",
         )
         optimizer = left.radio(

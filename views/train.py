@@ -13,7 +13,7 @@ from ui.forms import spec_form_ui
 from ui.scorecard import scorecard
 from ui.services import job_runner, run_store
 
-NOUNS = {"image": "images", "text": "reviews"}
+NOUNS = {"image": "images", "text": "reviews", "table": "people"}
 
 st.title("Train & Compare")
 st.write(

@@ -11,22 +11,24 @@ from lab.data import DATASETS, DataCard, Dataset, Split, _raw, load_dataset, spl
 from lab.text import PAD, UNK, tokenize
 
 NAMES = sorted(DATASETS)
-SIZES = {"digits": 1797, "mnist": 5000, "reviews": 5000}
+SIZES = {"digits": 1797, "mnist": 5000, "reviews": 5000, "adult": 48_842, "compas": 6_172, "resume": 4_870}
 
 
 def splits(data: Dataset) -> tuple[Split, Split, Split]:
     return data.train, data.val, data.test
 
 
-def samples(split: Split) -> list[bytes | str]:
-    """One hashable value per sample: the review text, or the image's pixels as bytes."""
+def samples(split: Split) -> list[bytes | str | tuple[str, ...]]:
+    """One hashable value per sample: the review text, a person's groups, or the image's pixels as bytes."""
     if split.texts is not None:
         return list(split.texts)
+    if split.groups is not None:
+        return list(zip(*split.groups.values(), strict=True))
     return [row.numpy().tobytes() for row in split.x]
 
 
-def test_registry_has_the_three_datasets() -> None:
-    assert NAMES == ["digits", "mnist", "reviews"]
+def test_registry_has_the_six_datasets() -> None:
+    assert NAMES == ["adult", "compas", "digits", "mnist", "resume", "reviews"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -35,7 +37,7 @@ def test_every_card_field_is_filled_in(name: str) -> None:
     assert card.name == name
     for field in dataclasses.fields(DataCard):
         value = getattr(card, field.name)
-        assert value, f"{name}.{field.name} is empty"
+        assert value or field.name == "sensitive", f"{name}.{field.name} is empty"
         if isinstance(value, str):
             assert value.strip() == value and "  " not in value, f"{name}.{field.name} has stray spaces"
     assert all(label.strip() for label in card.classes)
@@ -117,10 +119,12 @@ def test_split_is_70_15_15_and_uses_each_sample_exactly_once(name: str) -> None:
         assert abs(size - share * n) <= 1
     # the three parts together are the raw data, each sample once (a multiset, since a few reviews repeat)
     raw = _raw(name)
-    raw_split = Split(x=torch.from_numpy(raw.x), y=torch.from_numpy(raw.y), texts=raw.texts)
+    # a table's rows are compared through each person's groups, read from the raw columns
+    groups = None if raw.table is None else {a: tuple(raw.table[a]) for a in DATASETS[name].sensitive}
+    raw_split = Split(x=torch.from_numpy(raw.x), y=torch.from_numpy(raw.y), texts=raw.texts, groups=groups)
     together = sum((Counter(samples(split)) for split in splits(data)), Counter())
     assert together == Counter(samples(raw_split))
-    if name != "reviews":  # no image appears twice in the source, so the parts share none
+    if DATASETS[name].modality == "image":  # no image appears twice in the source, so the parts share none
         train, val, test = (set(samples(split)) for split in splits(data))
         assert not (train & val or train & test or val & test)
 

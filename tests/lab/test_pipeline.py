@@ -11,6 +11,13 @@ PAIRS = [(d, a) for d in DATASETS for a in REGISTRY if DATASETS[d].modality in R
 # Three epochs take every model clearly past guessing (10 % on ten digits) and to at least the majority
 # class of the reviews (65 % "great"); the slow starters, LSTM and Transformer, need that many.
 FLOOR = {"image": 0.2, "text": 0.6}
+# Tables: one epoch in batches of 256 (Adult alone has 34 000 training rows; one epoch of the Transformer in
+# batches of 64 took 96 s on 2 busy cores, 10 s this way). Floors per dataset; measured with seed 0, MLP /
+# Transformer: Adult 0.857 / 0.856, COMPAS 0.678 / 0.650, résumé 0.919 / 0.919.
+# Adult above its majority class (76 % earn $50K or less); COMPAS above its majority (54.5 % not re-arrested);
+# résumé callbacks are so rare (8 %) that always saying "no" scores 92 %, so accuracy only shows that the
+# model did not collapse below that.
+TABLE_FLOOR = {"adult": 0.80, "compas": 0.60, "resume": 0.90}
 
 
 def test_every_architecture_can_read_some_dataset():
@@ -20,8 +27,12 @@ def test_every_architecture_can_read_some_dataset():
 
 @pytest.mark.parametrize(("dataset", "arch"), PAIRS, ids=[f"{a}-{d}" for d, a in PAIRS])
 def test_three_epochs_learn_something_and_are_measured(dataset, arch):
-    result, _ = run(RunSpec(dataset, arch, epochs=3, seed=0))
-    assert result.metrics.accuracy > FLOOR[DATASETS[dataset].modality]
+    if DATASETS[dataset].modality == "table":
+        result, _ = run(RunSpec(dataset, arch, epochs=1, batch_size=256, seed=0))
+        assert result.metrics.accuracy > TABLE_FLOOR[dataset]
+    else:
+        result, _ = run(RunSpec(dataset, arch, epochs=3, seed=0))
+        assert result.metrics.accuracy > FLOOR[DATASETS[dataset].modality]
     assert result.cost.flops_per_sample > 0 and result.cost.train_flops > result.cost.flops_per_sample
     assert result.cost.params > 0 and result.cost.energy_kwh > 0
 

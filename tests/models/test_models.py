@@ -25,6 +25,8 @@ INPUTS: dict[str, InputSpec] = {
     "mnist": InputSpec("image", (1, 28, 28), N_CLASSES),
     "text": InputSpec("text", (12,), N_CLASSES, vocab_size=VOCAB),
     "embedding": InputSpec("embedding", (384,), N_CLASSES),
+    # two numeric columns around two categorical ones with 3 and 5 categories
+    "table": InputSpec("table", (4,), N_CLASSES, cardinalities=(0, 3, 0, 5)),
 }
 TEXT_ARCHS = ["mlp", "cnn", "lstm", "transformer"]
 
@@ -48,6 +50,12 @@ def example_batch(spec: InputSpec, batch_size: int = 4) -> torch.Tensor:
         ids = torch.randint(1, spec.vocab_size, (batch_size, length), generator=gen)
         lengths = torch.tensor([length, 1, length // 2, 3])[:batch_size]
         return ids.masked_fill(torch.arange(length) >= lengths[:, None], 0)  # (B, T)
+    if spec.modality == "table":
+        numbers = torch.randn((batch_size, len(spec.cardinalities)), generator=gen)
+        categories = torch.stack(
+            [torch.randint(0, max(k, 1), (batch_size,), generator=gen) for k in spec.cardinalities]
+        )
+        return torch.where(torch.tensor(spec.cardinalities) > 0, categories.T.float(), numbers)  # (B, C)
     return torch.rand((batch_size, *spec.shape), generator=gen)
 
 
@@ -74,7 +82,15 @@ def test_forward_returns_logits(arch, data):
 
 
 @pytest.mark.parametrize(
-    ("arch", "data"), [("cnn", "embedding"), ("minilm", "text"), ("mlp", "embedding"), ("transformer", "embedding")]
+    ("arch", "data"),
+    [
+        ("cnn", "embedding"),
+        ("minilm", "text"),
+        ("mlp", "embedding"),
+        ("transformer", "embedding"),
+        ("cnn", "table"),
+        ("lstm", "table"),
+    ],
 )
 def test_unreadable_modality_is_refused(arch, data):
     with pytest.raises(ValueError, match="data|embeddings"):
@@ -99,6 +115,27 @@ def test_padding_does_not_change_the_prediction(arch):
             torch.testing.assert_close(alone[0], padded[i], atol=1e-5, rtol=1e-4)
 
 
+def test_table_models_are_the_mlp_and_the_transformer():
+    assert [arch for arch, data in CASES if data == "table"] == ["mlp", "transformer"]
+
+
+@pytest.mark.parametrize("arch", ["mlp", "transformer"])
+@pytest.mark.parametrize("col", [1, 3])
+def test_a_table_category_changes_the_prediction(arch, col):
+    """The stem is wired: another category in one column gives other logits; the numbers are read too."""
+    model = tiny(arch, "table").eval()
+    batch = example_batch(INPUTS["table"])
+    changed = batch.clone()
+    k = INPUTS["table"].cardinalities[col]
+    changed[:, col] = (changed[:, col] + 1) % k
+    renumbered = batch.clone()
+    renumbered[:, 0] += 1.0
+    with torch.no_grad():
+        logits = model(batch)
+        assert not torch.allclose(model(changed), logits)
+        assert not torch.allclose(model(renumbered), logits)
+
+
 def test_transformer_is_a_randomly_initialised_transformers_model(monkeypatch):
     from transformers import PreTrainedModel
 
@@ -113,9 +150,11 @@ def test_transformer_is_a_randomly_initialised_transformers_model(monkeypatch):
     assert model.encoder.config.hidden_size == TINY["transformer"]["dim"]
 
 
-@pytest.mark.parametrize(("data", "n_tokens"), [("digits", 1 + 4), ("mnist", 1 + 16), ("text", 1 + 12)])
+@pytest.mark.parametrize(
+    ("data", "n_tokens"), [("digits", 1 + 4), ("mnist", 1 + 16), ("text", 1 + 12), ("table", 1 + 4)]
+)
 def test_transformer_attention_maps(data, n_tokens):
-    """[CLS] plus 4 patches of 4x4 for 8x8, 16 patches of 7x7 for 28x28, or one per token."""
+    """[CLS] plus 4 patches of 4x4 for 8x8, 16 patches of 7x7 for 28x28, one per token or one per column."""
     model = tiny("transformer", data).eval()
     logits, attentions = model(example_batch(INPUTS[data]), output_attentions=True)
     assert logits.shape == (4, N_CLASSES)

@@ -81,6 +81,17 @@ def test_an_exploding_learning_rate_is_explained():
     assert not at.exception
 
 
+def test_each_dataset_brings_its_suggested_settings_and_models():
+    at = open_page("train")
+    assert (at.number_input(key="train_epochs").value, at.number_input(key="train_batch_size").value) == (10, 64)
+    at.selectbox(key="train_dataset").set_value("adult").run()
+    assert (at.number_input(key="train_epochs").value, at.number_input(key="train_batch_size").value) == (3, 256)
+    assert at.multiselect(key="train_archs_table").options == ["Multilayer perceptron (MLP)", "Transformer"]
+    at.selectbox(key="train_dataset").set_value("digits").run()
+    assert at.number_input(key="train_epochs").value == 10
+    assert not at.exception
+
+
 def test_text_data_offers_the_text_models():
     at = open_page("train")
     at.selectbox(key="train_dataset").set_value("reviews").run()
