@@ -93,6 +93,13 @@ def train(args: argparse.Namespace) -> None:
     print(f"  memory         {cost.peak_memory_mb:.0f} MB peak")
     print(f"  energy         {cost.energy_kwh * 1000:.3f} Wh ({cost.energy_method}: {cost.energy_source})")
     print(f"  CO2            {cost.co2_g:.3f} g (estimate at {cost.grid_g_per_kwh:g} g/kWh)")
+    for attribute in result.fairness.attributes if result.fairness else ():
+        rates = ", ".join(f"{g.group} {g.selection_rate:.0%}" for g in attribute.groups)
+        print(
+            f"  fairness       {attribute.attribute}: selected {rates}; demographic parity difference "
+            f"{attribute.dp_difference:.3f}, ratio {attribute.dp_ratio:.2f}, equalized odds difference "
+            f"{attribute.eo_difference:.3f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:

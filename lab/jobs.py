@@ -5,6 +5,7 @@ A bounded pool of worker processes takes jobs first in, first out; one thread he
 messages, notices a worker that died and restarts it, so the server keeps serving.
 """
 
+import atexit
 import multiprocessing as mp
 import os
 import queue
@@ -161,8 +162,10 @@ class JobRunner:
             return [w.process.pid for w in self._workers if w.process.is_alive()]
 
     def shutdown(self) -> None:
-        """Stop the workers (a running job is cancelled first) and the drain thread."""
+        """Stop the workers (a running job is cancelled first) and the drain thread; calling it again does nothing."""
         with self._lock:
+            if self._closed:
+                return
             self._closed = True
             for worker in self._workers:
                 if worker.job_id is not None:
@@ -197,6 +200,8 @@ class JobRunner:
         self._workers = [self._spawn(index) for index in range(self._n_workers)]
         self._thread = threading.Thread(target=self._drain, name="job-runner", daemon=True)
         self._thread.start()
+        # Stop cleanly at exit, before multiprocessing kills the workers and the drain thread "replaces" them.
+        atexit.register(self.shutdown)
 
     def _spawn(self, index: int) -> _Worker:
         from lab.worker import worker_main

@@ -7,9 +7,19 @@ from datetime import UTC, datetime
 from importlib import metadata
 
 from lab.config import Settings, load_settings
+from lab.fairness import FairnessReport, fairness_report
 from lab.result import Metrics, RunResult
 from lab.spec import RunSpec
-from lab.training import Cancelled, Progress, ProgressCallback, evaluate, fit, seed_everything, weights_bytes
+from lab.training import (
+    Cancelled,
+    Progress,
+    ProgressCallback,
+    evaluate,
+    fit,
+    predict,
+    seed_everything,
+    weights_bytes,
+)
 
 VERSIONED = ("torch", "transformers", "numpy", "scikit-learn", "codecarbon", "fairlearn", "streamlit")
 
@@ -94,5 +104,14 @@ def run(
         versions=library_versions(),
         started_at=started_at,
         finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        fairness=measure_fairness(model, data, device),
     )
     return result, weights_bytes(model)
+
+
+def measure_fairness(model, data, device) -> FairnessReport | None:
+    """Fairness between the groups of each sensitive attribute on the test set, for yes/no data about people."""
+    if not data.card.sensitive or data.inputs.n_classes != 2 or data.test.groups is None:
+        return None
+    predictions = predict(model, data.test, device).numpy()
+    return fairness_report(data.test.y.numpy(), predictions, sensitive_features=data.test.groups)

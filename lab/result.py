@@ -7,6 +7,7 @@ Later parts of the lab add their own sections (fairness, privacy, ...) as option
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from lab.fairness import FairnessReport
 from lab.spec import RunSpec
 
 EnergyMethod = Literal["measured", "estimated"]
@@ -59,6 +60,7 @@ class RunResult:
     versions: dict[str, str] = field(default_factory=dict)  # python, torch, transformers, ...
     started_at: str = ""  # ISO 8601, UTC
     finished_at: str = ""
+    fairness: FairnessReport | None = None  # only for data about people with declared sensitive attributes
 
     def to_dict(self) -> dict:
         """A JSON-ready dict: what the CLI prints and the store keeps."""
@@ -79,4 +81,5 @@ class RunResult:
             versions=dict(data.get("versions", {})),
             started_at=data.get("started_at", ""),
             finished_at=data.get("finished_at", ""),
+            fairness=FairnessReport.from_dict(data["fairness"]) if data.get("fairness") else None,
         )

@@ -73,6 +73,17 @@ def evaluate(model: nn.Module, split: Split, device: torch.device) -> tuple[floa
     return total_loss / len(split.y), correct / len(split.y)
 
 
+@torch.no_grad()
+def predict(model: nn.Module, split: Split, device: torch.device) -> torch.Tensor:
+    """The predicted class of every sample of `split`, int64 (N,) on the CPU."""
+    model.eval()
+    batches = [
+        model(split.x[start : start + EVAL_BATCH].to(device)).argmax(dim=1).cpu()
+        for start in range(0, len(split.y), EVAL_BATCH)
+    ]
+    return torch.cat(batches)
+
+
 def fit(
     model: nn.Module,
     data: Dataset,

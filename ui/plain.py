@@ -101,3 +101,20 @@ def memory_sentence(peak_mb: float) -> str:
     return (
         f"At its peak the training used {peak_mb:,.0f} MB of memory, about {_figure(peak_mb / PHOTO_MB)} phone photos."
     )
+
+
+def selection_gap_sentence(lowest: tuple[str, float], highest: tuple[str, float], positive: str) -> str:
+    """'Female: predicted "more than $50K" 8% of the time; Male: 23%. A gap of 15 points.'"""
+    (low_group, low_rate), (high_group, high_rate) = lowest, highest
+    return (
+        f'{low_group}: predicted "{positive}" {low_rate:.0%} of the time; {high_group}: {high_rate:.0%}. '
+        f"A gap of {(high_rate - low_rate) * 100:.0f} percentage points."
+    )
+
+
+def four_fifths_sentence(ratio: float, passes: bool) -> str:
+    verdict = "passes" if passes else "fails"
+    return (
+        f"The least-selected group is chosen {ratio:.0%} as often as the most-selected: the four-fifths rule "
+        f"used in US hiring law asks for at least 80%, so this model {verdict} it."
+    )

@@ -12,8 +12,32 @@ def _figure(label: str, value: str, sentence: str, *, help: str | None = None) -
     st.caption(sentence)
 
 
-def scorecard(result: RunResult, *, title: str, noun: str) -> None:
-    """Render `result` as a bordered card: accuracy on the left, resource cost on the right."""
+def fairness_ui(result: RunResult, *, positive: str) -> None:
+    """Per sensitive attribute: the selection-rate gap between groups, the four-fifths rule, and caveats."""
+    st.markdown("**Fairness between groups of people** (computed by fairlearn on the test set)")
+    if result.fairness is None:
+        st.caption("This dataset records nothing about groups of people, so there are no groups to compare.")
+        return
+    columns = st.columns(len(result.fairness.attributes))
+    for column, attribute in zip(columns, result.fairness.attributes, strict=True):
+        lowest = min(attribute.groups, key=lambda g: g.selection_rate)
+        highest = max(attribute.groups, key=lambda g: g.selection_rate)
+        with column:
+            _figure(
+                f"Gap in selection rate by {attribute.attribute}",
+                f"{attribute.dp_difference * 100:.0f} points",
+                plain.selection_gap_sentence(
+                    (lowest.group, lowest.selection_rate), (highest.group, highest.selection_rate), positive
+                ),
+                help="Demographic parity difference: the largest gap between groups in how often the model says yes.",
+            )
+            st.caption(plain.four_fifths_sentence(attribute.dp_ratio, attribute.passes_four_fifths))
+            for note in attribute.notes:
+                st.caption(f":warning: {note}")
+
+
+def scorecard(result: RunResult, *, title: str, noun: str, positive: str) -> None:
+    """Render `result` as a bordered card: accuracy and resource cost side by side, fairness below."""
     cost, metrics = result.cost, result.metrics
     with st.container(border=True, key=f"scorecard_{result.run_id}"):
         st.subheader(title)
@@ -63,6 +87,7 @@ def scorecard(result: RunResult, *, title: str, noun: str) -> None:
                     plain.memory_sentence(cost.peak_memory_mb),
                 )
                 _figure("Time per answer", f"{cost.latency_ms:.2g} ms", plain.latency_sentence(cost.latency_ms))
+        fairness_ui(result, positive=positive)
         spec = result.spec
         st.caption(
             f"Run {result.run_id} · {spec.epochs} epochs of {spec.optimizer}, learning rate {spec.lr:g}, "

@@ -93,7 +93,12 @@ if not compared and not jobs:
 
 for result in reversed(compared):
     card = DATASETS[result.spec.dataset]
-    scorecard(result, title=f"{REGISTRY[result.spec.arch].title} on {card.title}", noun=NOUNS[card.modality])
+    scorecard(
+        result,
+        title=f"{REGISTRY[result.spec.arch].title} on {card.title}",
+        noun=NOUNS[card.modality],
+        positive=card.classes[-1],
+    )
     with st.expander("How it learned, epoch by epoch"):
         st.plotly_chart(
             history_figure(result.history, title="Loss and accuracy per epoch"),

@@ -31,7 +31,7 @@ def test_train_json_has_the_documented_keys():
         "co2_g",
     ):
         assert key in result["cost"], key
-    assert result["device"] == "cpu"
+    assert result["device"] == "cpu" and result["fairness"] is None  # digits record nothing about people
     assert [epoch["epoch"] for epoch in result["history"]] == [1, 2]
 
 

@@ -92,6 +92,28 @@ def test_each_dataset_brings_its_suggested_settings_and_models():
     assert not at.exception
 
 
+def test_a_census_run_shows_fairness_between_groups_on_its_scorecard():
+    at = open_page("train")
+    at.selectbox(key="train_dataset").set_value("adult").run()
+    at.number_input(key="train_epochs").set_value(1)
+    at.button(key="train_start").click().run()
+    run_until(at, has_scorecard, timeout=240)
+    labels = [metric.label for metric in at.metric]
+    assert "Gap in selection rate by sex" in labels and "Gap in selection rate by race" in labels
+    assert any('predicted "more than $50K"' in caption.value for caption in at.caption)
+    assert any("four-fifths rule" in caption.value for caption in at.caption)
+    assert not at.exception
+
+
+def test_data_without_groups_says_so_on_the_scorecard():
+    at = open_page("train")
+    at.multiselect(key="train_archs_image").set_value(["mlp"])
+    at.number_input(key="train_epochs").set_value(1)
+    at.button(key="train_start").click().run()
+    run_until(at, has_scorecard)
+    assert any("no groups to compare" in caption.value for caption in at.caption)
+
+
 def test_text_data_offers_the_text_models():
     at = open_page("train")
     at.selectbox(key="train_dataset").set_value("reviews").run()
