@@ -9,6 +9,7 @@ python -m lab train --dataset digits --arch cnn [--epochs 10 --lr 0.001 --batch-
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from lab.spec import RunSpec, SpecError
 
@@ -37,6 +38,12 @@ def parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=defaults.seed)
     train.add_argument("--patience", type=int, default=defaults.patience)
     train.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    train.add_argument(
+        "--export-predictions",
+        metavar="PATH",
+        type=Path,
+        help="write the test set's labels, predictions, scores and sensitive attributes to this CSV file",
+    )
     return top
 
 
@@ -71,6 +78,10 @@ def train(args: argparse.Namespace) -> None:
         args.patience,
     )
     settings = load_settings()
+    export = args.export_predictions
+    if export is not None and not export.parent.is_dir():
+        sys.stderr.write(f"error: cannot write {export}: the folder {export.parent} does not exist\n")
+        raise SystemExit(2)
     try:
         spec.validate()
         result, weights = run(spec, settings=settings)
@@ -78,6 +89,10 @@ def train(args: argparse.Namespace) -> None:
         sys.stderr.write(f"error: {problem}\n")
         raise SystemExit(2 if isinstance(problem, SpecError) else 1) from None
     RunStore(settings.store_url).save(result, weights=weights)
+    if export is not None:
+        from lab.audit import predictions_table
+
+        predictions_table(spec, weights).to_csv(export, index=False)
     if args.json:
         print(json.dumps(result.to_dict()))
         return

@@ -35,6 +35,32 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
+def prepare_data(
+    spec: RunSpec,
+    device,
+    *,
+    report: ProgressCallback = lambda progress: None,
+    should_stop: Callable[[], bool] | None = None,
+):
+    """The run's dataset split by its seed, as its architecture reads it (texts become MiniLM vectors)."""
+    from lab.data import load_dataset
+    from lab.embeddings import embed_dataset
+    from models import REGISTRY
+
+    report(Progress("preparing the data", 0, spec.epochs, 0.0, ()))
+    data = load_dataset(spec.dataset, seed=spec.seed)
+    if not REGISTRY[spec.arch].needs_embeddings:
+        return data
+
+    def encoding(done: float) -> None:  # called after every batch of texts: minutes on a small CPU
+        if should_stop is not None and should_stop():
+            raise Cancelled("The run was cancelled while the texts were being read.")
+        stage = f"reading the texts with the pretrained encoder, once for all runs ({done:.0%})"
+        report(Progress(stage, 0, spec.epochs, 0.0, ()))
+
+    return embed_dataset(data, device=device, on_batch=encoding)
+
+
 def run(
     spec: RunSpec,
     *,
@@ -47,10 +73,8 @@ def run(
     Raises SpecError for a spec that cannot run and TrainingStopped when training ends early.
     """
     from lab.cost import CostMeter, build_cost_report, forward_flops, measure_latency_ms, training_flops
-    from lab.data import load_dataset
     from lab.device import describe, pick_device
-    from lab.embeddings import embed_dataset
-    from models import REGISTRY, build_model
+    from models import build_model
 
     spec.validate()
     settings = settings or load_settings()
@@ -58,17 +82,7 @@ def run(
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     device = pick_device()
 
-    report(Progress("preparing the data", 0, spec.epochs, 0.0, ()))
-    data = load_dataset(spec.dataset, seed=spec.seed)
-    if REGISTRY[spec.arch].needs_embeddings:
-
-        def encoding(done: float) -> None:  # called after every batch of texts: minutes on a small CPU
-            if should_stop is not None and should_stop():
-                raise Cancelled("The run was cancelled while the texts were being read.")
-            stage = f"reading the texts with the pretrained encoder, once for all runs ({done:.0%})"
-            report(Progress(stage, 0, spec.epochs, 0.0, ()))
-
-        data = embed_dataset(data, device=device, on_batch=encoding)
+    data = prepare_data(spec, device, report=report, should_stop=should_stop)
 
     seed_everything(spec.seed)
     model = build_model(spec.arch, data.inputs).to(device)

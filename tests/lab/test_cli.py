@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,3 +59,32 @@ def test_bad_arguments_exit_2_with_one_line(args, words):
     assert done.returncode == 2
     assert words in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_exported_predictions_reproduce_the_fairness_figures_with_fairlearn(tmp_path):
+    from fairlearn.metrics import demographic_parity_difference, equalized_odds_difference
+
+    path = tmp_path / "predictions.csv"
+    done = cli(
+        "train", "--dataset", "compas", "--arch", "mlp", "--epochs", "2", "--json", "--export-predictions", str(path)
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    table = pd.read_csv(path)
+    assert list(table.columns) == ["y_true", "y_pred", "score", "race", "sex"]
+    assert len(table) == result["metrics"]["n_test"]
+    assert (table["y_pred"] == table["y_true"]).mean() == pytest.approx(result["metrics"]["accuracy"])
+    assert ((table["score"] >= 0.5) == (table["y_pred"] == 1)).all()
+    for attribute in result["fairness"]["attributes"]:
+        groups = table[attribute["attribute"]]
+        assert attribute["dp_difference"] == pytest.approx(
+            demographic_parity_difference(table["y_true"], table["y_pred"], sensitive_features=groups)
+        )
+        assert attribute["eo_difference"] == pytest.approx(
+            equalized_odds_difference(table["y_true"], table["y_pred"], sensitive_features=groups)
+        )
+
+
+def test_export_to_a_missing_folder_is_refused_before_training(tmp_path):
+    done = cli("train", "--dataset", "compas", "--arch", "mlp", "--export-predictions", str(tmp_path / "no" / "x.csv"))
+    assert done.returncode == 2 and "does not exist" in done.stderr and len(done.stderr.splitlines()) == 1
