@@ -7,6 +7,7 @@ import torch
 
 from lab.pipeline import prepare_data
 from lab.spec import RunSpec
+from lab.training import predict_proba
 
 
 def predictions_table(spec: RunSpec, weights: bytes, *, device: torch.device | None = None) -> pd.DataFrame:
@@ -21,11 +22,7 @@ def predictions_table(spec: RunSpec, weights: bytes, *, device: torch.device | N
     data = prepare_data(spec, device)
     model = build_model(spec.arch, data.inputs).to(device)
     model.load_state_dict(torch.load(io.BytesIO(weights), map_location=device, weights_only=True))
-    model.eval()
-    with torch.no_grad():
-        probabilities = torch.cat(
-            [model(data.test.x[i : i + 512].to(device)).softmax(dim=1).cpu() for i in range(0, len(data.test.y), 512)]
-        )  # (N, n_classes)
+    probabilities = predict_proba(model, data.test, device)  # (N, n_classes)
     predictions = probabilities.argmax(dim=1)
     binary = probabilities.shape[1] == 2
     score = probabilities[:, 1] if binary else probabilities.gather(1, predictions[:, None])[:, 0]

@@ -74,14 +74,19 @@ def evaluate(model: nn.Module, split: Split, device: torch.device) -> tuple[floa
 
 
 @torch.no_grad()
-def predict(model: nn.Module, split: Split, device: torch.device) -> torch.Tensor:
-    """The predicted class of every sample of `split`, int64 (N,) on the CPU."""
+def predict_proba(model: nn.Module, split: Split, device: torch.device) -> torch.Tensor:
+    """The model's probability of every class for every sample of `split`, float (N, n_classes) on the CPU."""
     model.eval()
     batches = [
-        model(split.x[start : start + EVAL_BATCH].to(device)).argmax(dim=1).cpu()
+        model(split.x[start : start + EVAL_BATCH].to(device)).softmax(dim=1).cpu()
         for start in range(0, len(split.y), EVAL_BATCH)
     ]
     return torch.cat(batches)
+
+
+def predict(model: nn.Module, split: Split, device: torch.device) -> torch.Tensor:
+    """The predicted class of every sample of `split`, int64 (N,) on the CPU."""
+    return predict_proba(model, split, device).argmax(dim=1)
 
 
 def fit(
