@@ -6,7 +6,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import metadata
 
+import torch
+
 from lab.config import Settings, load_settings
+from lab.data import Dataset
 from lab.fairness import FairnessReport, fairness_report
 from lab.result import Metrics, RunResult
 from lab.spec import RunSpec
@@ -123,7 +126,7 @@ def run(
     return result, weights_bytes(model)
 
 
-def measure_fairness(model, data, device) -> FairnessReport | None:
+def measure_fairness(model: torch.nn.Module, data: Dataset, device: torch.device) -> FairnessReport | None:
     """Fairness between the groups of each sensitive attribute on the test set, for yes/no data about people."""
     if not data.card.sensitive or data.inputs.n_classes != 2 or data.test.groups is None:
         return None

@@ -76,8 +76,3 @@ def encode(texts: Iterable[str], vocab: tuple[str, ...], *, length: int = 128) -
     for i, row in enumerate(rows):
         ids[i, : len(row)] = row  # right padding: the words first, zeros after
     return torch.from_numpy(ids)
-
-
-def decode(ids: torch.Tensor, vocab: tuple[str, ...]) -> str:
-    """Turn one row of ids back into words, padding dropped: shows what the model actually reads."""
-    return " ".join(vocab[i] for i in ids.tolist() if i != PAD_ID)

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from lab.text import PAD, PAD_ID, UNK, UNK_ID, build_vocab, clean, decode, encode, tokenize
+from lab.text import PAD, PAD_ID, UNK, UNK_ID, build_vocab, clean, encode, tokenize
 
 TRAIN = ["The soup was great", "great soup, great price", "The price was high"]
 
@@ -33,7 +33,7 @@ def test_encode_maps_words_pads_right_and_marks_unknown() -> None:
     ids = encode(["great soup", "awful soup"], vocab, length=4)
     assert ids.dtype == torch.int64
     assert ids.tolist() == [[2, 4, PAD_ID, PAD_ID], [UNK_ID, 4, PAD_ID, PAD_ID]]
-    assert decode(ids[1], vocab) == "<unk> soup"
+    assert vocab[4] == "soup"
 
 
 @pytest.mark.parametrize(
