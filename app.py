@@ -10,6 +10,7 @@ pages = {
     "Learn": [st.Page("views/home.py", title="Home", icon=":material/home:", default=True)],
     "Experiment": [
         st.Page("views/train.py", title="Train & Compare", icon=":material/model_training:", url_path="train"),
+        st.Page("views/fairness.py", title="Fairness", icon=":material/balance:", url_path="fairness"),
     ],
 }
 navigation = st.navigation(pages)

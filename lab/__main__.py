@@ -3,7 +3,8 @@
 python -m lab datasets
 python -m lab archs
 python -m lab train --dataset digits --arch cnn [--epochs 10 --lr 0.001 --batch-size 64
-                    --optimizer adam --seed 0 --patience 0] [--json]
+                    --optimizer adam --seed 0 --patience 0] [--drop-sensitive] [--json]
+                    [--export-predictions PATH]
 """
 
 import argparse
@@ -37,6 +38,11 @@ def parser() -> argparse.ArgumentParser:
     train.add_argument("--optimizer", default=defaults.optimizer)
     train.add_argument("--seed", type=int, default=defaults.seed)
     train.add_argument("--patience", type=int, default=defaults.patience)
+    train.add_argument(
+        "--drop-sensitive",
+        action="store_true",
+        help="train without the sensitive columns (fairness through unawareness)",
+    )
     train.add_argument("--json", action="store_true", help="print the result as one JSON object")
     train.add_argument(
         "--export-predictions",
@@ -76,6 +82,7 @@ def train(args: argparse.Namespace) -> None:
         args.optimizer,
         args.seed,
         args.patience,
+        args.drop_sensitive,
     )
     settings = load_settings()
     export = args.export_predictions
@@ -114,6 +121,12 @@ def train(args: argparse.Namespace) -> None:
             f"  fairness       {attribute.attribute}: selected {rates}; demographic parity difference "
             f"{attribute.dp_difference:.3f}, ratio {attribute.dp_ratio:.2f}, equalized odds difference "
             f"{attribute.eo_difference:.3f}"
+        )
+    for mitigation in result.fairness.mitigations if result.fairness else ():
+        print(
+            f"  mitigation     {mitigation.method} on {mitigation.fairness.attribute}: accuracy "
+            f"{mitigation.accuracy:.1%}, demographic parity difference {mitigation.fairness.dp_difference:.3f}, "
+            f"equalized odds difference {mitigation.fairness.eo_difference:.3f}"
         )
 
 

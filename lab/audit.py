@@ -2,9 +2,11 @@
 
 import io
 
+import numpy as np
 import pandas as pd
 import torch
 
+from lab.data import Dataset
 from lab.pipeline import prepare_data
 from lab.spec import RunSpec
 from lab.training import predict_proba
@@ -16,13 +18,9 @@ def predictions_table(spec: RunSpec, weights: bytes, *, device: torch.device | N
     The model is rebuilt from its stored weights on the same seeded split, so the table is the one the
     run was measured on. `score` is the probability of class 1 for a yes/no task, else of the predicted class.
     """
-    from models import build_model
-
     device = device or torch.device("cpu")
     data = prepare_data(spec, device)
-    model = build_model(spec.arch, data.inputs).to(device)
-    model.load_state_dict(torch.load(io.BytesIO(weights), map_location=device, weights_only=True))
-    probabilities = predict_proba(model, data.test, device)  # (N, n_classes)
+    probabilities = torch.from_numpy(stored_probabilities(spec, data, weights, device))  # (N, n_classes)
     predictions = probabilities.argmax(dim=1)
     binary = probabilities.shape[1] == 2
     score = probabilities[:, 1] if binary else probabilities.gather(1, predictions[:, None])[:, 0]
@@ -30,3 +28,15 @@ def predictions_table(spec: RunSpec, weights: bytes, *, device: torch.device | N
     for attribute, groups in (data.test.groups or {}).items():
         table[attribute] = list(groups)
     return table
+
+
+def stored_probabilities(spec: RunSpec, data: Dataset, weights: bytes, device: torch.device) -> np.ndarray:
+    """The stored model's probability of every class for every test sample, (N, n_classes)."""
+    from lab.baselines import baseline_from_bytes, probabilities
+    from models import REGISTRY, build_model
+
+    if REGISTRY[spec.arch].family == "sklearn":
+        return probabilities(baseline_from_bytes(weights), data.test)
+    model = build_model(spec.arch, data.inputs).to(device)
+    model.load_state_dict(torch.load(io.BytesIO(weights), map_location=device, weights_only=True))
+    return predict_proba(model, data.test, device).numpy()

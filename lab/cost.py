@@ -320,7 +320,7 @@ class CostMeter:
 def build_cost_report(
     *,
     meter: CostMeter,
-    model: nn.Module,
+    params: int,
     flops_per_sample: int,
     train_flops: int,
     latency_ms: float,
@@ -331,14 +331,14 @@ def build_cost_report(
     Parameters
     ----------
     meter : the CostMeter that was wrapped around training and evaluation (already exited).
-    model : the trained model, for its parameter count.
+    params : the trained model's parameter count (`count_params`, or a baseline's own count).
     flops_per_sample : from `forward_flops`, plus any work done before the model (a frozen encoder).
     train_flops : from `training_flops`.
     latency_ms : from `measure_latency_ms`.
     settings : for the grid carbon intensity that turns energy into CO2.
     """
     return CostReport(
-        params=count_params(model),
+        params=params,
         flops_per_sample=flops_per_sample,
         train_flops=train_flops,
         train_seconds=meter.seconds,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
-from lab import tables, text
+from lab import hiring, tables, text
 from models.inputs import InputSpec, Modality
 
 if TYPE_CHECKING:
@@ -150,6 +150,7 @@ _LOADERS: dict[str, Callable[[], _Raw]] = {
     "adult": _raw_table(tables.raw_adult),
     "compas": _raw_table(tables.raw_compas),
     "resume": _raw_table(tables.raw_resume),
+    "hiring-sim": _raw_table(hiring.raw_hiring),
 }
 if set(_LOADERS) != set(DATASETS):  # a card without a loader (or the reverse) is a bug in this file
     raise RuntimeError(f"Data cards {sorted(DATASETS)} do not match the loaders {sorted(_LOADERS)}.")
@@ -201,15 +202,19 @@ def _text_splits(raw: _Raw, parts: tuple[np.ndarray, ...]) -> tuple[tuple[Split,
 
 
 def _table_splits(
-    raw: _Raw, parts: tuple[np.ndarray, ...], sensitive: tuple[str, ...]
+    raw: _Raw, parts: tuple[np.ndarray, ...], sensitive: tuple[str, ...], *, drop_sensitive: bool
 ) -> tuple[tuple[Split, ...], tables.TableEncoder]:
-    """Encode the table with means, standard deviations and categories learned from the training part only."""
+    """Encode the table with means, standard deviations and categories learned from the training part only.
+
+    With `drop_sensitive`, the model's columns leave out the sensitive ones; each row's groups are kept beside.
+    """
     assert raw.table is not None
     frames = [raw.table.iloc[rows] for rows in parts]
-    encoder = tables.TableEncoder.fit(frames[0])
+    features = [c for c in raw.table.columns if not (drop_sensitive and c in sensitive)]
+    encoder = tables.TableEncoder.fit(frames[0][features])
     splits = tuple(
         Split(
-            x=encoder.encode(frame),
+            x=encoder.encode(frame[features]),
             y=torch.from_numpy(raw.y[rows]),
             groups={attribute: tuple(frame[attribute].astype(str)) for attribute in sensitive},
         )
@@ -219,13 +224,14 @@ def _table_splits(
 
 
 @lru_cache(maxsize=32)
-def load_dataset(name: str, *, seed: int) -> Dataset:
-    """Load a dataset and split it 70/15/15 (stratified, shuffled by `seed`); cached per (name, seed).
+def load_dataset(name: str, *, seed: int, drop_sensitive: bool = False) -> Dataset:
+    """Load a dataset and split it 70/15/15 (stratified, shuffled by `seed`); cached per argument.
 
     Parameters
     ----------
-    name : a key of `DATASETS`: "digits", "mnist", "reviews", "adult", "compas" or "resume".
+    name : a key of `DATASETS`: "digits", "mnist", "reviews", "adult", "compas", "resume" or "hiring-sim".
     seed : the same seed gives identical tensors; another seed gives another split.
+    drop_sensitive : tables: leave the sensitive columns out of the model's input (the groups stay known).
 
     Raises
     ------
@@ -242,7 +248,7 @@ def load_dataset(name: str, *, seed: int) -> Dataset:
         inputs = InputSpec("text", (TEXT_LENGTH,), n_classes, vocab_size=len(vocab))
         return Dataset(card, inputs, train, val, test, vocab=vocab)
     if card.modality == "table":
-        (train, val, test), encoder = _table_splits(raw, parts, card.sensitive)
+        (train, val, test), encoder = _table_splits(raw, parts, card.sensitive, drop_sensitive=drop_sensitive)
         inputs = InputSpec("table", (len(encoder.columns),), n_classes, cardinalities=encoder.cardinalities)
         return Dataset(card, inputs, train, val, test, feature_names=encoder.columns)
     train, val, test = (_image_split(raw, rows) for rows in parts)

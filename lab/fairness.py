@@ -34,10 +34,25 @@ class AttributeFairness:
     passes_four_fifths: bool  # dp_ratio >= 0.8
     notes: tuple[str, ...] = ()  # plain sentences on what limits these figures
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "AttributeFairness":
+        groups = tuple(GroupRates(**g) for g in data["groups"])
+        return cls(**{**data, "groups": groups, "notes": tuple(data.get("notes", ()))})
+
+
+@dataclass(frozen=True)
+class Mitigation:
+    """The same model's test predictions after a fairlearn mitigation, measured again."""
+
+    method: str  # a key of lab.mitigation.METHODS: "threshold_dp", "threshold_eo", "exponentiated_gradient_dp"
+    accuracy: float  # test accuracy after mitigation, 0..1
+    fairness: AttributeFairness  # the mitigated attribute, measured as before
+
 
 @dataclass(frozen=True)
 class FairnessReport:
-    attributes: tuple[AttributeFairness, ...]
+    attributes: tuple[AttributeFairness, ...]  # each sensitive attribute, then their intersection ("sex × race")
+    mitigations: tuple[Mitigation, ...] = ()  # per single attribute, what each mitigation method changes
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -47,21 +62,27 @@ class FairnessReport:
     @classmethod
     def from_dict(cls, data: dict) -> "FairnessReport":
         return cls(
+            tuple(AttributeFairness.from_dict(a) for a in data["attributes"]),
             tuple(
-                AttributeFairness(
-                    **{
-                        **a,
-                        "groups": tuple(GroupRates(**g) for g in a["groups"]),
-                        "notes": tuple(a.get("notes", ())),
-                    }
-                )
-                for a in data["attributes"]
-            )
+                Mitigation(m["method"], m["accuracy"], AttributeFairness.from_dict(m["fairness"]))
+                for m in data.get("mitigations", ())
+            ),
         )
+
+    def attribute(self, name: str) -> AttributeFairness | None:
+        return next((a for a in self.attributes if a.attribute == name), None)
+
+
+def intersection_name(attributes: Sequence[str]) -> str:
+    return " × ".join(attributes)
 
 
 def fairness_report(
-    y_true: np.ndarray, y_pred: np.ndarray, *, sensitive_features: Mapping[str, Sequence[str]]
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    *,
+    sensitive_features: Mapping[str, Sequence[str]],
+    intersect: bool = True,
 ) -> FairnessReport:
     """Rates per group and the disparities between groups, for each sensitive attribute (binary labels).
 
@@ -69,24 +90,21 @@ def fairness_report(
     ----------
     y_true, y_pred : 0/1 labels and predictions of the test set.
     sensitive_features : attribute name -> the group of each test row, row-aligned with y_true.
+    intersect : with two or more attributes, also measure their intersection ("sex × race": Female & Black, ...),
+        where gaps hidden by each attribute alone show up (Buolamwini & Gebru, "Gender Shades", 2018).
     """
+    import pandas as pd
+
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    return FairnessReport(
-        tuple(_attribute(name, y_true, y_pred, np.asarray(groups)) for name, groups in sensitive_features.items())
-    )
+    attributes = [_attribute(name, y_true, y_pred, np.asarray(groups)) for name, groups in sensitive_features.items()]
+    if intersect and len(sensitive_features) >= 2:
+        frame = pd.DataFrame({name: np.asarray(groups) for name, groups in sensitive_features.items()})
+        attributes.append(_attribute(intersection_name(list(sensitive_features)), y_true, y_pred, frame))
+    return FairnessReport(tuple(attributes))
 
 
-def _attribute(name: str, y_true: np.ndarray, y_pred: np.ndarray, groups: np.ndarray) -> AttributeFairness:
-    from fairlearn.metrics import (
-        MetricFrame,
-        count,
-        demographic_parity_difference,
-        demographic_parity_ratio,
-        equalized_odds_difference,
-        false_positive_rate,
-        selection_rate,
-        true_positive_rate,
-    )
+def _attribute(name: str, y_true: np.ndarray, y_pred: np.ndarray, groups) -> AttributeFairness:
+    from fairlearn.metrics import MetricFrame, count, false_positive_rate, selection_rate, true_positive_rate
     from sklearn.metrics import accuracy_score
 
     metrics = {
@@ -95,15 +113,20 @@ def _attribute(name: str, y_true: np.ndarray, y_pred: np.ndarray, groups: np.nda
         "tpr": true_positive_rate,
         "fpr": false_positive_rate,
         "count": count,
+        "positives": lambda y_true, y_pred: int(np.sum(y_true)),
     }
-    frame = MetricFrame(metrics=metrics, y_true=y_true, y_pred=y_pred, sensitive_features=groups).by_group
+    # groups: one column of group names, or a DataFrame with a column per attribute for an intersection.
+    # One MetricFrame serves every figure: fairlearn's demographic_parity_* and equalized_odds_difference each
+    # build their own from the same numbers (differences and ratios between groups), which triples the cost.
+    frame = MetricFrame(metrics=metrics, y_true=y_true, y_pred=y_pred, sensitive_features=groups)
     rows = []
-    for group, values in frame.iterrows():
-        members = groups == group
-        has_positives, has_negatives = bool(y_true[members].any()), bool((1 - y_true[members]).any())
+    for group, values in frame.by_group.iterrows():
+        if not values["count"] > 0:  # an intersection nobody in the test set belongs to (count is NaN)
+            continue
+        has_positives, has_negatives = values["positives"] > 0, values["positives"] < values["count"]
         rows.append(
             GroupRates(
-                str(group),
+                " & ".join(map(str, group)) if isinstance(group, tuple) else str(group),
                 int(values["count"]),
                 float(values["accuracy"]),
                 float(values["selection_rate"]),
@@ -111,14 +134,16 @@ def _attribute(name: str, y_true: np.ndarray, y_pred: np.ndarray, groups: np.nda
                 float(values["fpr"]) if has_negatives else None,
             )
         )
-    selected_by_anyone = bool(y_pred.any())
-    ratio = float(demographic_parity_ratio(y_true, y_pred, sensitive_features=groups)) if selected_by_anyone else 1.0
+    difference = frame.difference(method="between_groups")
+    # nobody selected: every rate is 0 and fairlearn's ratio is 0/0; the groups are treated alike
+    ratio = float(frame.ratio(method="between_groups")["selection_rate"]) if y_pred.any() else 1.0
     return AttributeFairness(
         attribute=name,
         groups=tuple(rows),
-        dp_difference=float(demographic_parity_difference(y_true, y_pred, sensitive_features=groups)),
+        dp_difference=float(difference["selection_rate"]),
         dp_ratio=ratio,
-        eo_difference=float(equalized_odds_difference(y_true, y_pred, sensitive_features=groups)),
+        # fairlearn's equalized_odds_difference: the larger of the gaps in true and in false positive rate
+        eo_difference=float(max(difference["tpr"], difference["fpr"])),
         passes_four_fifths=ratio >= FOUR_FIFTHS,
         notes=_notes(name, rows, y_pred),
     )

@@ -5,13 +5,15 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import metadata
+from typing import Any, NamedTuple
 
+import numpy as np
 import torch
 
 from lab.config import Settings, load_settings
-from lab.data import Dataset
+from lab.data import Dataset, Split
 from lab.fairness import FairnessReport, fairness_report
-from lab.result import Metrics, RunResult
+from lab.result import CostReport, EpochStats, Metrics, RunResult
 from lab.spec import RunSpec
 from lab.training import (
     Cancelled,
@@ -19,7 +21,7 @@ from lab.training import (
     ProgressCallback,
     evaluate,
     fit,
-    predict,
+    predict_proba,
     seed_everything,
     weights_bytes,
 )
@@ -51,7 +53,7 @@ def prepare_data(
     from models import REGISTRY
 
     report(Progress("preparing the data", 0, spec.epochs, 0.0, ()))
-    data = load_dataset(spec.dataset, seed=spec.seed)
+    data = load_dataset(spec.dataset, seed=spec.seed, drop_sensitive=spec.drop_sensitive)
     if not REGISTRY[spec.arch].needs_embeddings:
         return data
 
@@ -62,6 +64,19 @@ def prepare_data(
         report(Progress(stage, 0, spec.epochs, 0.0, ()))
 
     return embed_dataset(data, device=device, on_batch=encoding)
+
+
+class _Trained(NamedTuple):
+    """What training produced, whatever the model family: the figures a RunResult needs, and the model."""
+
+    model: Any  # a torch nn.Module, or a fitted scikit-learn estimator
+    history: list[EpochStats]
+    stop_reason: str
+    test_loss: float
+    test_accuracy: float
+    cost: CostReport
+    weights: bytes
+    scores: Callable[[Split], np.ndarray]  # a split -> the probability of every class, (N, n_classes)
 
 
 def run(
@@ -75,9 +90,8 @@ def run(
 
     Raises SpecError for a spec that cannot run and TrainingStopped when training ends early.
     """
-    from lab.cost import CostMeter, build_cost_report, forward_flops, measure_latency_ms, training_flops
     from lab.device import describe, pick_device
-    from models import build_model
+    from models import REGISTRY
 
     spec.validate()
     settings = settings or load_settings()
@@ -86,49 +100,164 @@ def run(
     device = pick_device()
 
     data = prepare_data(spec, device, report=report, should_stop=should_stop)
-
     seed_everything(spec.seed)
+    if REGISTRY[spec.arch].family == "sklearn":
+        report(Progress("fitting the model in one go", 0, 1, 0.0, ()))
+        trained = _train_baseline(spec, data, settings)
+        device = torch.device("cpu")  # scikit-learn runs on the CPU only
+    else:
+        trained = _train_network(spec, data, device, settings, on_progress, should_stop)
+    report(Progress("measuring fairness", len(trained.history), spec.epochs, 1.0, tuple(trained.history)))
+    result = RunResult(
+        run_id=uuid.uuid4().hex[:12],
+        spec=spec,
+        metrics=Metrics(
+            trained.test_accuracy, trained.test_loss, len(data.test.y), len(trained.history), trained.stop_reason
+        ),
+        cost=trained.cost,
+        history=tuple(trained.history),
+        device=device.type,
+        device_name=describe(device),
+        versions=library_versions(),
+        started_at=started_at,
+        finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        fairness=measure_fairness(trained.scores, data, spec=spec, model=trained.model),
+    )
+    return result, trained.weights
+
+
+def _train_network(
+    spec: RunSpec,
+    data: Dataset,
+    device: torch.device,
+    settings: Settings,
+    on_progress: ProgressCallback | None,
+    should_stop: Callable[[], bool] | None,
+) -> _Trained:
+    from lab.cost import (
+        CostMeter,
+        build_cost_report,
+        count_params,
+        forward_flops,
+        measure_latency_ms,
+        training_flops,
+    )
+    from models import build_model
+
     model = build_model(spec.arch, data.inputs).to(device)
     with CostMeter(settings, device) as meter:
         history, stop_reason = fit(model, data, spec, device=device, on_progress=on_progress, should_stop=should_stop)
         test_loss, test_accuracy = evaluate(model, data.test, device)
 
-    report(Progress("measuring the cost", len(history), spec.epochs, 1.0, tuple(history)))
+    if on_progress is not None:
+        on_progress(Progress("measuring the cost", len(history), spec.epochs, 1.0, tuple(history)))
     example = data.test.x[:1].to(device)
     flops_per_sample = forward_flops(model, example) + data.extra_flops_per_sample
-    epochs_run = len(history)
     train_flops = training_flops(
         flops_per_sample,
-        train_samples_seen=len(data.train.y) * epochs_run,
-        eval_samples=len(data.val.y) * epochs_run + len(data.test.y),
+        train_samples_seen=len(data.train.y) * len(history),
+        eval_samples=len(data.val.y) * len(history) + len(data.test.y),
     )
     cost = build_cost_report(
-        model=model,
+        params=count_params(model),
         meter=meter,
         flops_per_sample=flops_per_sample,
         train_flops=train_flops,
         latency_ms=measure_latency_ms(model, example),
         settings=settings,
     )
-    result = RunResult(
-        run_id=uuid.uuid4().hex[:12],
-        spec=spec,
-        metrics=Metrics(test_accuracy, test_loss, len(data.test.y), epochs_run, stop_reason),
-        cost=cost,
-        history=tuple(history),
-        device=device.type,
-        device_name=describe(device),
-        versions=library_versions(),
-        started_at=started_at,
-        finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        fairness=measure_fairness(model, data, device),
+    return _Trained(
+        model,
+        history,
+        stop_reason,
+        test_loss,
+        test_accuracy,
+        cost,
+        weights_bytes(model),
+        lambda split: predict_proba(model, split, device).numpy(),
     )
-    return result, weights_bytes(model)
 
 
-def measure_fairness(model: torch.nn.Module, data: Dataset, device: torch.device) -> FairnessReport | None:
-    """Fairness between the groups of each sensitive attribute on the test set, for yes/no data about people."""
+def _train_baseline(spec: RunSpec, data: Dataset, settings: Settings) -> _Trained:
+    from lab import baselines
+    from lab.cost import CostMeter, build_cost_report
+    from models import build_model
+
+    model = build_model(spec.arch, data.inputs, seed=spec.seed)
+    with CostMeter(settings, torch.device("cpu")) as meter:
+        history = baselines.fit_baseline(model, data)
+        test_loss, test_accuracy = baselines.evaluate_baseline(model, data.test)
+    cost = build_cost_report(
+        params=baselines.baseline_params(model),
+        meter=meter,
+        flops_per_sample=baselines.baseline_flops(model),
+        train_flops=baselines.baseline_training_flops(
+            model,
+            n_train=len(data.train.y),
+            n_features=data.train.x.shape[1],
+            eval_samples=len(data.train.y) + len(data.val.y) + len(data.test.y),
+        ),
+        latency_ms=baselines.baseline_latency_ms(model, data.test.x[:1].numpy()),
+        settings=settings,
+    )
+    return _Trained(
+        model,
+        history,
+        "completed",
+        test_loss,
+        test_accuracy,
+        cost,
+        baselines.baseline_to_bytes(model),
+        lambda split: baselines.probabilities(model, split),
+    )
+
+
+def measure_fairness(
+    scores: Callable[[Split], np.ndarray], data: Dataset, *, spec: RunSpec, model: Any = None
+) -> FairnessReport | None:
+    """Fairness between groups on the test set, and what fairlearn's mitigations change, for yes/no data
+    about people (None for other data).
+
+    Parameters
+    ----------
+    scores : a split -> the trained model's probability of every class, (N, 2).
+    data : the run's dataset, with each row's groups.
+    spec : the run's settings (its seed fixes the mitigations' random draws).
+    model : the trained model; a logistic regression is also retrained under a constraint (ExponentiatedGradient).
+    """
+    from lab.mitigation import exponentiated_gradient, threshold_mitigations
+
     if not data.card.sensitive or data.inputs.n_classes != 2 or data.test.groups is None:
         return None
-    predictions = predict(model, data.test, device).numpy()
-    return fairness_report(data.test.y.numpy(), predictions, sensitive_features=data.test.groups)
+    assert data.val.groups is not None and data.train.groups is not None
+    test_scores, val_scores = scores(data.test)[:, 1], scores(data.val)[:, 1]
+    y_test = data.test.y.numpy()
+    report = fairness_report(y_test, (test_scores > 0.5).astype(np.int64), sensitive_features=data.test.groups)
+    mitigations = []
+    for attribute in data.card.sensitive:
+        mitigations += threshold_mitigations(
+            attribute=attribute,
+            val_scores=val_scores,
+            val_y=data.val.y.numpy(),
+            val_groups=data.val.groups[attribute],
+            test_scores=test_scores,
+            test_y=y_test,
+            test_groups=data.test.groups[attribute],
+            seed=spec.seed,
+        )
+        # Retraining under a constraint takes a dozen fits per attribute: done for the first (main) one only.
+        if spec.arch == "logreg" and attribute == data.card.sensitive[0]:
+            mitigations.append(
+                exponentiated_gradient(
+                    model,
+                    attribute=attribute,
+                    train_x=data.train.x.numpy(),
+                    train_y=data.train.y.numpy(),
+                    train_groups=data.train.groups[attribute],
+                    test_x=data.test.x.numpy(),
+                    test_y=y_test,
+                    test_groups=data.test.groups[attribute],
+                    seed=spec.seed,
+                )
+            )
+    return FairnessReport(report.attributes, tuple(mitigations))

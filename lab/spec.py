@@ -33,10 +33,21 @@ class RunSpec:
     optimizer: Optimizer = "adam"
     seed: int = 0
     patience: int = 0  # early stop after this many epochs without a better validation loss; 0 = never
+    drop_sensitive: bool = False  # tables about people: train without the sensitive columns ("unawareness")
 
     def key(self) -> str:
-        """A stable hash: two specs with the same settings share a key, and so a stored result."""
-        payload = json.dumps(asdict(self), sort_keys=True)
+        """A stable hash: two specs that train the same model share a key, and so a stored result.
+
+        A scikit-learn baseline is fitted in one go: epochs, learning rate, batches, optimizer and patience
+        do not change it, so they do not change its key either.
+        """
+        from models import REGISTRY
+
+        settings = asdict(self)
+        if self.arch in REGISTRY and REGISTRY[self.arch].family == "sklearn":
+            for unused in ("epochs", "lr", "batch_size", "optimizer", "patience"):
+                del settings[unused]
+        payload = json.dumps(settings, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
     def to_dict(self) -> dict:
@@ -59,6 +70,8 @@ class RunSpec:
         modality = DATASETS[self.dataset].modality
         if modality not in REGISTRY[self.arch].modalities:
             raise SpecError(f"The {REGISTRY[self.arch].title} cannot read {modality} data; pick another model.")
+        if self.drop_sensitive and not DATASETS[self.dataset].sensitive:
+            raise SpecError(f"The {DATASETS[self.dataset].title} data has no sensitive columns to leave out.")
         if self.optimizer not in ("adam", "sgd"):
             raise SpecError(f"Unknown optimizer {self.optimizer!r}. Choose adam or sgd.")
         for name, (low, high, words) in LIMITS.items():

@@ -171,7 +171,8 @@ class TableEncoder:
         for i, column in enumerate(self.columns):
             if column in self.categories:
                 known = self.categories[column]
-                codes = pd.Categorical(frame[column], categories=known).codes  # -1: unseen or missing
+                values = frame[column].where(frame[column].isin(known))  # unseen categories become missing
+                codes = pd.Categorical(values, categories=known).codes  # -1: unseen or missing
                 encoded[:, i] = np.where(codes < 0, len(known), codes)
             else:
                 standard = (frame[column].to_numpy(dtype=np.float64) - self.means[column]) / self.stds[column]

@@ -84,11 +84,6 @@ def predict_proba(model: nn.Module, split: Split, device: torch.device) -> torch
     return torch.cat(batches)
 
 
-def predict(model: nn.Module, split: Split, device: torch.device) -> torch.Tensor:
-    """The predicted class of every sample of `split`, int64 (N,) on the CPU."""
-    return predict_proba(model, split, device).argmax(dim=1)
-
-
 def fit(
     model: nn.Module,
     data: Dataset,

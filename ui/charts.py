@@ -4,6 +4,7 @@ import math
 
 import plotly.graph_objects as go
 
+from lab.fairness import GroupRates
 from lab.result import EpochStats, RunResult
 
 # Okabe-Ito: distinguishable with every common form of colour blindness.
@@ -79,3 +80,68 @@ def tradeoff_figure(results: list[RunResult], *, cost_axis: str, labels: list[st
         showlegend=False,
     )
     return _layout(figure, title="Accuracy against cost: up and to the left is better", height=380)
+
+
+def group_rates_figure(groups: tuple[GroupRates, ...], *, attribute: str, positive: str) -> go.Figure:
+    """Per group: how often the model says yes, and how often it is right about those who are yes or no."""
+    names = [g.group for g in groups]
+    figure = go.Figure()
+    rates = (
+        (f'said "{positive}" (selection rate)', [g.selection_rate for g in groups]),
+        (f'found the real "{positive}" (true positive rate)', [g.true_positive_rate for g in groups]),
+        (f'said "{positive}" wrongly (false positive rate)', [g.false_positive_rate for g in groups]),
+    )
+    for (name, values), colour in zip(rates, PALETTE, strict=False):
+        shares = [None if v is None else v * 100 for v in values]
+        figure.add_bar(x=names, y=shares, name=name, marker_color=colour)
+    figure.update_layout(barmode="group", yaxis=dict(title="% of the group", range=[0, 100]))
+    return _layout(figure, title=f"How the model treats each group, by {attribute}")
+
+
+def fairness_tradeoff_figure(points: list[tuple[str, float, float]]) -> go.Figure:
+    """Accuracy against the gap in selection rate; one labelled point per version of the model."""
+    figure = go.Figure()
+    for (label, gap, accuracy), colour in zip(points, PALETTE, strict=False):
+        figure.add_scatter(
+            x=[gap * 100],
+            y=[accuracy * 100],
+            mode="markers+text",
+            text=[label],
+            textposition="top center",
+            marker=dict(size=13, color=colour),
+            name=label,
+        )
+    figure.update_layout(
+        xaxis=dict(title="Gap in selection rate between groups (percentage points; 0 = equal)", rangemode="tozero"),
+        yaxis=dict(title="Test accuracy (%)"),
+        showlegend=False,
+    )
+    return _layout(figure, title="What fairness costs: accuracy against the gap", height=380)
+
+
+def hiring_figure(historical: dict[str, float], models: dict[str, dict[str, float]]) -> go.Figure:
+    """Hiring rate per group: in the past decisions, and as each trained model decides."""
+    figure = go.Figure()
+    series = {"past decisions (the labels)": historical, **models}
+    for (name, rates), colour in zip(series.items(), PALETTE, strict=False):
+        groups = sorted(rates)
+        figure.add_bar(x=groups, y=[rates[g] * 100 for g in groups], name=name, marker_color=colour)
+    figure.update_layout(barmode="group", yaxis=dict(title="% hired", range=[0, 100]))
+    return _layout(figure, title="Who gets hired: the past, and the models that learned from it")
+
+
+def association_figure(words: tuple[tuple[str, float], ...], *, toward_a: str, toward_b: str) -> go.Figure:
+    """One bar per word: positive leans toward the A words, negative toward the B words."""
+    ordered = sorted(words, key=lambda pair: pair[1])
+    figure = go.Figure()
+    figure.add_bar(
+        x=[s for _, s in ordered],
+        y=[w for w, _ in ordered],
+        orientation="h",
+        marker_color=[PALETTE[0] if s > 0 else PALETTE[1] for _, s in ordered],
+    )
+    figure.update_layout(
+        xaxis=dict(title=f"← nearer {toward_b} · nearer {toward_a} → (difference in cosine similarity)"),
+        showlegend=False,
+    )
+    return _layout(figure, title="Where each word sits between the two sets of words", height=30 * len(words) + 120)

@@ -3,7 +3,9 @@
 import pandas as pd
 import streamlit as st
 
+from lab.data import DATASETS
 from lab.result import RunResult
+from lab.spec import RunSpec
 from models import REGISTRY
 from ui.charts import COST_AXES
 
@@ -22,9 +24,18 @@ def finished_when(result: RunResult) -> str:
     return f"{result.finished_at[:16].replace('T', ' ')} UTC"
 
 
+def spec_title(spec: RunSpec) -> str:
+    """'Logistic regression (scikit-learn) on Income (US census, Adult), without sex and race'."""
+    title = f"{REGISTRY[spec.arch].title} on {DATASETS[spec.dataset].title}"
+    if spec.drop_sensitive:
+        title += f", without {' and '.join(DATASETS[spec.dataset].sensitive)}"
+    return title
+
+
 def run_label(result: RunResult) -> str:
     """'CNN · digits · 3f2a': short enough for a chart, unique enough to tell runs apart."""
-    return f"{REGISTRY[result.spec.arch].short} · {result.spec.dataset} · {result.run_id[:4]}"
+    unaware = " · unaware" if result.spec.drop_sensitive else ""
+    return f"{REGISTRY[result.spec.arch].short} · {result.spec.dataset}{unaware} · {result.run_id[:4]}"
 
 
 def comparison_table(results: list[RunResult]) -> pd.DataFrame:

@@ -118,3 +118,51 @@ def four_fifths_sentence(ratio: float, passes: bool) -> str:
         f"The least-selected group is chosen {ratio:.0%} as often as the most-selected: the four-fifths rule "
         f"used in US hiring law asks for at least 80%, so this model {verdict} it."
     )
+
+
+def error_rates_sentence(eo_difference: float) -> str:
+    return (
+        f"Its error rates differ by up to {eo_difference * 100:.0f} percentage points between groups (equalized "
+        "odds difference): the larger gap of how often it finds the real yes-cases, or wrongly says yes, in one "
+        "group against another."
+    )
+
+
+def unawareness_sentence(attribute: str, with_column: float, without_column: float) -> str:
+    """Whether leaving the sensitive column out removed the gap (it usually does not)."""
+    gaps = (
+        f"With the {attribute} column the gap was {with_column * 100:.0f} percentage points; trained without it, "
+        f"{without_column * 100:.0f}."
+    )
+    if without_column >= 0.5 * with_column:
+        return (
+            f"{gaps} Hiding the column removed little of the gap: other columns still tell the model who is who "
+            "(proxies), and the past decisions it learned from are unchanged."
+        )
+    return (
+        f"{gaps} Hiding the column removed much of the gap here, but not the reason for it: the labels still hold "
+        "the past decisions, and any column related to the group can carry them back."
+    )
+
+
+def mitigation_sentence(method_words: str, before: tuple[float, float], after: tuple[float, float]) -> str:
+    """before and after: (accuracy, gap in selection rate)."""
+    (accuracy_before, gap_before), (accuracy_after, gap_after) = before, after
+    cost = accuracy_before - accuracy_after
+    price = f"it cost {cost * 100:.1f} points of accuracy" if cost > 0.0005 else "it cost no accuracy"
+    return (
+        f"{method_words}: the gap went from {gap_before * 100:.0f} to {gap_after * 100:.0f} percentage points, "
+        f"and {price} ({accuracy_before:.1%} → {accuracy_after:.1%})."
+    )
+
+
+def hiring_sentence(label_bias: float, gap_with: float, gap_without: float) -> str:
+    if label_bias == 0:
+        start = "The past decisions were fair (no bias injected)"
+    else:
+        start = f"The past decisions took points off every minority applicant (bias {label_bias:.0%})"
+    return (
+        f"{start}. The model that reads the group hires the groups {gap_with * 100:.0f} percentage points apart; "
+        f"the one that never sees the group, {gap_without * 100:.0f} points apart. Both groups are equally "
+        "qualified by construction: any gap was learned from the history."
+    )

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from lab.data import DATASETS
 from lab.result import RunResult
+from models import REGISTRY
 from ui import plain
 from ui.compare import finished_when
 
@@ -18,8 +20,10 @@ def fairness_ui(result: RunResult, *, positive: str) -> None:
     if result.fairness is None:
         st.caption("This dataset records nothing about groups of people, so there are no groups to compare.")
         return
-    columns = st.columns(len(result.fairness.attributes))
-    for column, attribute in zip(columns, result.fairness.attributes, strict=True):
+    # each attribute on its own; the intersection's many small groups are shown on the Fairness page
+    attributes = [a for a in result.fairness.attributes if a.attribute in DATASETS[result.spec.dataset].sensitive]
+    columns = st.columns(len(attributes))
+    for column, attribute in zip(columns, attributes, strict=True):
         lowest = min(attribute.groups, key=lambda g: g.selection_rate)
         highest = max(attribute.groups, key=lambda g: g.selection_rate)
         with column:
@@ -32,6 +36,7 @@ def fairness_ui(result: RunResult, *, positive: str) -> None:
                 help="Demographic parity difference: the largest gap between groups in how often the model says yes.",
             )
             st.caption(plain.four_fifths_sentence(attribute.dp_ratio, attribute.passes_four_fifths))
+            st.caption(plain.error_rates_sentence(attribute.eo_difference))
             for note in attribute.notes:
                 st.caption(f":warning: {note}")
 
@@ -89,7 +94,11 @@ def scorecard(result: RunResult, *, title: str, noun: str, positive: str) -> Non
                 _figure("Time per answer", f"{cost.latency_ms:.2g} ms", plain.latency_sentence(cost.latency_ms))
         fairness_ui(result, positive=positive)
         spec = result.spec
-        st.caption(
-            f"Run {result.run_id} · {spec.epochs} epochs of {spec.optimizer}, learning rate {spec.lr:g}, "
-            f"batch {spec.batch_size}, seed {spec.seed} · {result.device_name} · finished {finished_when(result)}"
-        )
+        if REGISTRY[spec.arch].family == "sklearn":
+            settings = f"fitted in one go by scikit-learn, seed {spec.seed}"
+        else:
+            settings = (
+                f"{spec.epochs} epochs of {spec.optimizer}, learning rate {spec.lr:g}, batch {spec.batch_size}, "
+                f"seed {spec.seed}"
+            )
+        st.caption(f"Run {result.run_id} · {settings} · {result.device_name} · finished {finished_when(result)}")

@@ -5,11 +5,11 @@ import streamlit as st
 from lab.data import DATASETS
 from lab.jobs import QueueFull
 from lab.spec import SpecError
-from models import REGISTRY
 from ui import state
 from ui.charts import COST_AXES, history_figure, tradeoff_figure
-from ui.compare import COLUMN_FORMATS, comparison_summary, comparison_table, finished_when, run_label
+from ui.compare import COLUMN_FORMATS, comparison_summary, comparison_table, finished_when, run_label, spec_title
 from ui.forms import spec_form_ui
+from ui.progress import job_progress_ui
 from ui.scorecard import scorecard
 from ui.services import job_runner, run_store
 
@@ -48,12 +48,12 @@ def collect(job_id: str) -> None:
             notices.append(
                 (
                     "info",
-                    f"{REGISTRY[status.spec.arch].title} on {status.spec.dataset}: the same "
-                    "settings were already trained, so the stored result was reused.",
+                    f"{spec_title(status.spec)}: the same settings were already trained, "
+                    "so the stored result was reused.",
                 )
             )
     else:
-        notices.append(("error", f"{REGISTRY[status.spec.arch].title} on {status.spec.dataset}: {status.message}"))
+        notices.append(("error", f"{spec_title(status.spec)}: {status.message}"))
 
 
 running = any(not job_runner().status(job_id).done for job_id in jobs)
@@ -68,17 +68,8 @@ def progress_panel() -> None:
     if finished:
         st.rerun()  # redraw the whole page: new scorecards, and stop polling if nothing is left
     for job_id in jobs:
-        status = job_runner().status(job_id)
-        name = f"{REGISTRY[status.spec.arch].title} on {DATASETS[status.spec.dataset].title}"
         with st.container(border=True, key=f"train_job_{job_id}"):
-            if status.state == "queued":
-                text = f"{name}: waiting, number {status.queue_position} in the queue"
-            else:
-                text = f"{name}: {status.stage}, epoch {status.epoch} of {status.epochs}"
-            progress_column, cancel_column = st.columns([5, 1])
-            progress_column.progress(min(1.0, status.fraction), text=text)
-            if cancel_column.button("Cancel", key=f"train_cancel_{job_id}"):
-                job_runner().cancel(job_id)
+            status = job_progress_ui(job_id, page="train")
             if status.history:
                 st.plotly_chart(
                     history_figure(status.history, title="Learning as it happens"), key=f"train_live_{job_id}"
@@ -95,7 +86,7 @@ for result in reversed(compared):
     card = DATASETS[result.spec.dataset]
     scorecard(
         result,
-        title=f"{REGISTRY[result.spec.arch].title} on {card.title}",
+        title=spec_title(result.spec),
         noun=NOUNS[card.modality],
         positive=card.classes[-1],
     )

@@ -74,9 +74,11 @@ def test_exported_predictions_reproduce_the_fairness_figures_with_fairlearn(tmp_
     assert list(table.columns) == ["y_true", "y_pred", "score", "race", "sex"]
     assert len(table) == result["metrics"]["n_test"]
     assert (table["y_pred"] == table["y_true"]).mean() == pytest.approx(result["metrics"]["accuracy"])
-    assert ((table["score"] >= 0.5) == (table["y_pred"] == 1)).all()
+    assert ((table["score"] > 0.5) == (table["y_pred"] == 1)).all()
+    names = [attribute["attribute"] for attribute in result["fairness"]["attributes"]]
+    assert names == ["race", "sex", "race × sex"]
     for attribute in result["fairness"]["attributes"]:
-        groups = table[attribute["attribute"]]
+        groups = table[attribute["attribute"].split(" × ")]  # one column, or both for the intersection
         assert attribute["dp_difference"] == pytest.approx(
             demographic_parity_difference(table["y_true"], table["y_pred"], sensitive_features=groups)
         )

@@ -175,7 +175,12 @@ def test_build_cost_report_assembles_the_meter_and_model_figures() -> None:
     with CostMeter(SETTINGS, CPU) as meter:
         _busy(0.1)
     report = build_cost_report(
-        meter=meter, model=model, flops_per_sample=16, train_flops=4800, latency_ms=0.5, settings=SETTINGS
+        meter=meter,
+        params=count_params(model),
+        flops_per_sample=16,
+        train_flops=4800,
+        latency_ms=0.5,
+        settings=SETTINGS,
     )
     assert report.params == 10
     assert (report.flops_per_sample, report.train_flops, report.latency_ms) == (16, 4800, 0.5)

@@ -11,7 +11,15 @@ from lab.data import DATASETS, DataCard, Dataset, Split, _raw, load_dataset, spl
 from lab.text import PAD, UNK, tokenize
 
 NAMES = sorted(DATASETS)
-SIZES = {"digits": 1797, "mnist": 5000, "reviews": 5000, "adult": 48_842, "compas": 6_172, "resume": 4_870}
+SIZES = {
+    "digits": 1797,
+    "mnist": 5000,
+    "reviews": 5000,
+    "adult": 48_842,
+    "compas": 6_172,
+    "resume": 4_870,
+    "hiring-sim": 4_000,
+}
 
 
 def splits(data: Dataset) -> tuple[Split, Split, Split]:
@@ -27,8 +35,8 @@ def samples(split: Split) -> list[bytes | str | tuple[str, ...]]:
     return [row.numpy().tobytes() for row in split.x]
 
 
-def test_registry_has_the_six_datasets() -> None:
-    assert NAMES == ["adult", "compas", "digits", "mnist", "resume", "reviews"]
+def test_registry_has_the_seven_datasets() -> None:
+    assert NAMES == ["adult", "compas", "digits", "hiring-sim", "mnist", "resume", "reviews"]
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -55,8 +55,11 @@ def test_degenerate_cases_are_explained_not_crashed():
 def test_a_census_run_measures_fairness_by_sex_and_race_and_keeps_it_through_json():
     result, _ = run(RunSpec("adult", "mlp", epochs=1, batch_size=256))
     by_name = {a.attribute: a for a in result.fairness.attributes}
-    assert set(by_name) == {"sex", "race"}
+    assert set(by_name) == {"sex", "race", "sex × race"}
     assert by_name["sex"].dp_difference > 0.1  # the model says "> 50K" far more often for men
+    # the intersection holds every sex-and-race pair present in the test set, and its gap is at least as wide
+    assert {g.group for g in by_name["sex × race"].groups} >= {"Female & White", "Male & Black"}
+    assert by_name["sex × race"].dp_difference >= max(by_name["sex"].dp_difference, by_name["race"].dp_difference)
     assert RunResult.from_dict(result.to_dict()) == result
 
 
