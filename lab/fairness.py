@@ -28,6 +28,7 @@ class GroupRates:
 class AttributeFairness:
     attribute: str  # "sex"
     groups: tuple[GroupRates, ...]
+    # The gaps are fairlearn's, between the groups of `compared_groups` (those with enough people to trust)
     dp_difference: float  # demographic parity difference: largest gap in selection rate, 0..1
     dp_ratio: float  # smallest selection rate / largest, 0..1 (1 when nobody or everybody is selected)
     eo_difference: float  # equalized odds difference: largest gap in true or false positive rate, 0..1
@@ -115,18 +116,18 @@ def _attribute(name: str, y_true: np.ndarray, y_pred: np.ndarray, groups) -> Att
         "count": count,
         "positives": lambda y_true, y_pred: int(np.sum(y_true)),
     }
-    # groups: one column of group names, or a DataFrame with a column per attribute for an intersection.
+    # groups: one column of group names, or a DataFrame with a column per attribute for an intersection,
+    # whose groups are named "Female & Black"
+    labels = groups.astype(str).agg(" & ".join, axis=1).to_numpy() if groups.ndim == 2 else groups.astype(str)
     # One MetricFrame serves every figure: fairlearn's demographic_parity_* and equalized_odds_difference each
     # build their own from the same numbers (differences and ratios between groups), which triples the cost.
-    frame = MetricFrame(metrics=metrics, y_true=y_true, y_pred=y_pred, sensitive_features=groups)
-    rows = []
+    frame = MetricFrame(metrics=metrics, y_true=y_true, y_pred=y_pred, sensitive_features=labels)
+    rows: list[GroupRates] = []
     for group, values in frame.by_group.iterrows():
-        if not values["count"] > 0:  # an intersection nobody in the test set belongs to (count is NaN)
-            continue
         has_positives, has_negatives = values["positives"] > 0, values["positives"] < values["count"]
         rows.append(
             GroupRates(
-                " & ".join(map(str, group)) if isinstance(group, tuple) else str(group),
+                str(group),
                 int(values["count"]),
                 float(values["accuracy"]),
                 float(values["selection_rate"]),
@@ -134,6 +135,11 @@ def _attribute(name: str, y_true: np.ndarray, y_pred: np.ndarray, groups) -> Att
                 float(values["fpr"]) if has_negatives else None,
             )
         )
+    compared = compared_groups(rows)
+    if len(compared) < len(rows):  # the gaps leave out groups too small to trust: measured again without them
+        kept = np.isin(labels, [g.group for g in compared])
+        y_true, y_pred = y_true[kept], y_pred[kept]
+        frame = MetricFrame(metrics=metrics, y_true=y_true, y_pred=y_pred, sensitive_features=labels[kept])
     difference = frame.difference(method="between_groups")
     # nobody selected: every rate is 0 and fairlearn's ratio is 0/0; the groups are treated alike
     ratio = float(frame.ratio(method="between_groups")["selection_rate"]) if y_pred.any() else 1.0
@@ -149,13 +155,27 @@ def _attribute(name: str, y_true: np.ndarray, y_pred: np.ndarray, groups) -> Att
     )
 
 
+def compared_groups(groups: Sequence[GroupRates]) -> list[GroupRates]:
+    """The groups the gaps are measured between: those with enough people, when at least two have enough.
+
+    A group of two people selected 2 times out of 2 would otherwise make a "100-point gap" out of chance.
+    """
+    large = [g for g in groups if g.size >= SMALL_GROUP]
+    return large if len(large) >= 2 else list(groups)
+
+
 def _notes(name: str, rows: list[GroupRates], y_pred: np.ndarray) -> tuple[str, ...]:
     """What a reader must know before trusting the figures, in plain words."""
     notes = []
     if len(rows) == 1:
         notes.append(f"Everyone in the test set has the same {name} ({rows[0].group}): there is nothing to compare.")
     small = [f"{r.group} ({r.size})" for r in rows if r.size < SMALL_GROUP]
-    if small:
+    if small and len(compared_groups(rows)) < len(rows):
+        notes.append(
+            f"Too few people to trust their rates: {', '.join(small)}. They are listed, but the gaps between "
+            f"groups leave them out (fewer than {SMALL_GROUP} people in the test set)."
+        )
+    elif small:
         notes.append(f"Too few people to trust their rates: {', '.join(small)}. A gap involving them may be chance.")
     if len(set(y_pred.tolist())) == 1:
         answer = "yes" if y_pred[0] == 1 else "no"

@@ -16,10 +16,22 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from lab.fairness import Mitigation, fairness_report
 
+MIN_THRESHOLD_GROUP = 20  # validation members a group needs for a threshold of its own
+
+# Each method: a short name for tables and charts, and the full words with fairlearn's names.
 METHODS = {
-    "threshold_dp": "Per-group thresholds, equal selection rates (ThresholdOptimizer, demographic parity)",
-    "threshold_eo": "Per-group thresholds, equal error rates (ThresholdOptimizer, equalized odds)",
-    "exponentiated_gradient_dp": "Retrained under a fairness constraint (ExponentiatedGradient, demographic parity)",
+    "threshold_dp": (
+        "Thresholds per group: equal selection",
+        "Per-group thresholds, equal selection rates (ThresholdOptimizer, demographic parity)",
+    ),
+    "threshold_eo": (
+        "Thresholds per group: equal errors",
+        "Per-group thresholds, equal error rates (ThresholdOptimizer, equalized odds)",
+    ),
+    "exponentiated_gradient_dp": (
+        "Retrained under a constraint",
+        "Retrained under a fairness constraint (ExponentiatedGradient, demographic parity)",
+    ),
 }
 
 
@@ -62,25 +74,38 @@ def threshold_mitigations(
     val_groups, test_groups : each row's group, row-aligned.
     seed : ThresholdOptimizer mixes two thresholds at random for some groups; the seed fixes that draw.
 
-    Returns one Mitigation per constraint that fairlearn could satisfy (a group too small in the validation
-    set to set a threshold for is skipped rather than guessed).
+    Returns one Mitigation per constraint that fairlearn could satisfy. A group with fewer than
+    MIN_THRESHOLD_GROUP validation members, or with only one kind of answer there, gets no threshold of its
+    own (fairlearn cannot choose one): its members keep the model's own decisions.
     """
     from fairlearn.postprocessing import ThresholdOptimizer
 
+    val_groups, test_groups = np.asarray(val_groups), np.asarray(test_groups)
+    fitted = _groups_with_thresholds(val_groups, val_y)
+    if len(fitted) < 2:  # nothing to equalise
+        return []
+    on_val, on_test = np.isin(val_groups, fitted), np.isin(test_groups, fitted)
     outcomes = []
     for method, constraint in (("threshold_dp", "demographic_parity"), ("threshold_eo", "equalized_odds")):
         optimizer = ThresholdOptimizer(
             estimator=_GivenScores(), constraints=constraint, prefit=True, predict_method="predict_proba"
         )
-        try:
-            optimizer.fit(val_scores[:, None], val_y, sensitive_features=np.asarray(val_groups))
-            predictions = optimizer.predict(
-                test_scores[:, None], sensitive_features=np.asarray(test_groups), random_state=seed
-            )
-        except ValueError:  # a test group never seen in validation, or one with a single label there
-            continue
-        outcomes.append(_measure(method, attribute, test_y, np.asarray(predictions), test_groups))
+        optimizer.fit(val_scores[on_val, None], val_y[on_val], sensitive_features=val_groups[on_val])
+        predictions = (test_scores > 0.5).astype(np.int64)  # the model's own decisions ...
+        predictions[on_test] = optimizer.predict(  # ... replaced where a group has its own threshold
+            test_scores[on_test, None], sensitive_features=test_groups[on_test], random_state=seed
+        )
+        outcomes.append(_measure(method, attribute, test_y, predictions, test_groups))
     return outcomes
+
+
+def _groups_with_thresholds(val_groups: np.ndarray, val_y: np.ndarray) -> list[str]:
+    """The groups with enough validation members, of both answers, for fairlearn to choose a threshold."""
+    return [
+        group
+        for group in np.unique(val_groups)
+        if (val_groups == group).sum() >= MIN_THRESHOLD_GROUP and len(np.unique(val_y[val_groups == group])) == 2
+    ]
 
 
 def exponentiated_gradient(

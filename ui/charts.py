@@ -99,24 +99,17 @@ def group_rates_figure(groups: tuple[GroupRates, ...], *, attribute: str, positi
 
 
 def fairness_tradeoff_figure(points: list[tuple[str, float, float]]) -> go.Figure:
-    """Accuracy against the gap in selection rate; one labelled point per version of the model."""
+    """Accuracy against the gap in selection rate; one point per version of the model, named in the legend."""
     figure = go.Figure()
     for (label, gap, accuracy), colour in zip(points, PALETTE, strict=False):
         figure.add_scatter(
-            x=[gap * 100],
-            y=[accuracy * 100],
-            mode="markers+text",
-            text=[label],
-            textposition="top center",
-            marker=dict(size=13, color=colour),
-            name=label,
+            x=[gap * 100], y=[accuracy * 100], mode="markers", marker=dict(size=14, color=colour), name=label
         )
     figure.update_layout(
         xaxis=dict(title="Gap in selection rate between groups (percentage points; 0 = equal)", rangemode="tozero"),
         yaxis=dict(title="Test accuracy (%)"),
-        showlegend=False,
     )
-    return _layout(figure, title="What fairness costs: accuracy against the gap", height=380)
+    return _layout(figure, title="What fairness costs: accuracy against the gap", height=400)
 
 
 def hiring_figure(historical: dict[str, float], models: dict[str, dict[str, float]]) -> go.Figure:
@@ -130,18 +123,16 @@ def hiring_figure(historical: dict[str, float], models: dict[str, dict[str, floa
     return _layout(figure, title="Who gets hired: the past, and the models that learned from it")
 
 
-def association_figure(words: tuple[tuple[str, float], ...], *, toward_a: str, toward_b: str) -> go.Figure:
-    """One bar per word: positive leans toward the A words, negative toward the B words."""
-    ordered = sorted(words, key=lambda pair: pair[1])
+def association_figure(sets: dict[str, tuple[tuple[str, float], ...]], *, toward_a: str, toward_b: str) -> go.Figure:
+    """One bar per word, coloured by its set: positive leans toward the A words, negative toward the B words."""
     figure = go.Figure()
-    figure.add_bar(
-        x=[s for _, s in ordered],
-        y=[w for w, _ in ordered],
-        orientation="h",
-        marker_color=[PALETTE[0] if s > 0 else PALETTE[1] for _, s in ordered],
-    )
+    for (name, words), colour in zip(sets.items(), PALETTE, strict=False):
+        figure.add_bar(
+            x=[s for _, s in words], y=[w for w, _ in words], orientation="h", marker_color=colour, name=name
+        )
+    n_words = sum(len(words) for words in sets.values())
     figure.update_layout(
         xaxis=dict(title=f"← nearer {toward_b} · nearer {toward_a} → (difference in cosine similarity)"),
-        showlegend=False,
+        yaxis=dict(categoryorder="total ascending"),
     )
-    return _layout(figure, title="Where each word sits between the two sets of words", height=30 * len(words) + 120)
+    return _layout(figure, title="Where each word sits between the two sets of words", height=28 * n_words + 160)

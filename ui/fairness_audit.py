@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from lab.data import DATASETS, DataCard
-from lab.fairness import AttributeFairness
+from lab.fairness import AttributeFairness, compared_groups
 from lab.jobs import QueueFull
 from lab.mitigation import METHODS
 from lab.result import RunResult
@@ -34,7 +34,13 @@ def _submit(specs: list[RunSpec]) -> None:
 
 def train_ui(card: DataCard, *, seed: int) -> None:
     """Choose a model; train it and its twin that never sees the sensitive columns."""
-    arch = st.selectbox("Model", TABLE_MODELS, format_func=lambda name: REGISTRY[name].title, key="fairness_arch")
+    arch = st.selectbox(
+        "Model",
+        TABLE_MODELS,
+        index=TABLE_MODELS.index("logreg"),  # the practitioners' baseline, and trained in a second
+        format_func=lambda name: REGISTRY[name].title,
+        key="fairness_arch",
+    )
     spec = RunSpec(card.name, arch, epochs=card.suggested_epochs, batch_size=card.suggested_batch_size, seed=seed)
     st.caption(
         f"Trains two models with the data card's suggested settings: one that reads every column, and one "
@@ -93,8 +99,9 @@ def pick_run_ui(dataset: str) -> RunResult | None:
 
 def groups_ui(attribute: AttributeFairness, *, positive: str) -> None:
     """Per-group rates as a chart and a table, each gap as a sentence, and what limits the figures."""
-    lowest = min(attribute.groups, key=lambda g: g.selection_rate)
-    highest = max(attribute.groups, key=lambda g: g.selection_rate)
+    compared = compared_groups(attribute.groups)
+    lowest = min(compared, key=lambda g: g.selection_rate)
+    highest = max(compared, key=lambda g: g.selection_rate)
     st.markdown(
         plain.selection_gap_sentence(
             (lowest.group, lowest.selection_rate), (highest.group, highest.selection_rate), positive
@@ -147,16 +154,20 @@ def unawareness_ui(result: RunResult, attribute: str) -> RunResult | None:
 def mitigation_ui(result: RunResult, attribute: str, twin: RunResult | None) -> None:
     """Before and after each mitigation: a table, a trade-off chart and a sentence each."""
     mitigations = [m for m in result.fairness.mitigations if m.fairness.attribute == attribute]
-    if not mitigations:
+    if attribute not in DATASETS[result.spec.dataset].sensitive:
         st.write("Mitigations are computed for one attribute at a time: choose a single attribute above to see them.")
+        return
+    if not mitigations:
+        st.write(
+            f"fairlearn could not set per-group thresholds for {attribute} on this run: some groups have too few "
+            "people, or only one kind of answer, in the validation set."
+        )
         return
     before = result.fairness.attribute(attribute)
     rows = [("As trained", result.metrics.accuracy, before)]
     if twin is not None:
-        rows.append(
-            ("Trained without the sensitive columns", twin.metrics.accuracy, twin.fairness.attribute(attribute))
-        )
-    rows += [(METHODS[m.method], m.accuracy, m.fairness) for m in mitigations]
+        rows.append(("Without the sensitive columns", twin.metrics.accuracy, twin.fairness.attribute(attribute)))
+    rows += [(METHODS[m.method][0], m.accuracy, m.fairness) for m in mitigations]
     st.dataframe(
         pd.DataFrame(
             [
@@ -165,7 +176,7 @@ def mitigation_ui(result: RunResult, attribute: str, twin: RunResult | None) -> 
                     "Test accuracy (%)": round(accuracy * 100, 1),
                     "Gap in selection rate (points)": round(fairness.dp_difference * 100, 1),
                     "Gap in error rates (points)": round(fairness.eo_difference * 100, 1),
-                    "Passes the four-fifths rule": "yes" if fairness.passes_four_fifths else "no",
+                    "Four-fifths rule": "passes" if fairness.passes_four_fifths else "fails",
                 }
                 for name, accuracy, fairness in rows
             ]
@@ -177,14 +188,12 @@ def mitigation_ui(result: RunResult, attribute: str, twin: RunResult | None) -> 
         st.markdown(
             "- "
             + plain.mitigation_sentence(
-                METHODS[mitigation.method],
+                METHODS[mitigation.method][1],
                 (result.metrics.accuracy, before.dp_difference),
                 (mitigation.accuracy, mitigation.fairness.dp_difference),
             )
         )
-    labels = {"As trained": "as trained", "Trained without the sensitive columns": "without the columns"}
-    short = {METHODS[key]: key.replace("_", " ") for key in METHODS}
-    points = [(labels.get(name) or short[name], fairness.dp_difference, accuracy) for name, accuracy, fairness in rows]
+    points = [(name, fairness.dp_difference, accuracy) for name, accuracy, fairness in rows]
     st.plotly_chart(fairness_tradeoff_figure(points), key="fairness_tradeoff")
     if result.spec.arch != "logreg":
         st.caption(

@@ -22,21 +22,23 @@ def hiring_ui(*, seed: int) -> None:
         "other models on the default history, choose *Hiring (simulated)* in the audit.)"
     )
     left, middle, right = st.columns(3)
-    minority = left.slider("Minority share of applicants", 0.05, 0.5, 0.3, 0.05, key="fairness_sim_minority")
+    minority = left.slider("Minority share of applicants", 5, 50, 30, 5, format="%d%%", key="fairness_sim_minority")
     bias = middle.slider(
-        "Bias in past decisions", 0.0, 1.0, 0.0, 0.25, key="fairness_sim_bias", help="0: decided on merit only."
+        "Bias in past decisions", 0, 100, 0, 25, format="%d%%", key="fairness_sim_bias", help="0%: merit only."
     )
     proxy = right.slider(
         "How well the neighbourhood reveals the group",
-        0.0,
-        1.0,
-        0.5,
-        0.25,
+        0,
+        100,
+        50,
+        25,
+        format="%d%%",
         key="fairness_sim_proxy",
-        help="0: not at all. 1: everyone in the south is in the minority.",
+        help="0%: not at all. 100%: everyone in the south is in the minority.",
     )
     try:
-        outcome = _simulation(HiringSettings(minority_share=minority, label_bias=bias, proxy_strength=proxy), seed)
+        settings = HiringSettings(minority_share=minority / 100, label_bias=bias / 100, proxy_strength=proxy / 100)
+        outcome = _simulation(settings, seed)
     except ValueError as problem:
         st.error(str(problem))
         return
@@ -47,7 +49,7 @@ def hiring_ui(*, seed: int) -> None:
     st.plotly_chart(hiring_figure(outcome.historical_selection, rates), key="fairness_sim_chart")
     st.markdown(
         plain.hiring_sentence(
-            bias, outcome.with_group.fairness.dp_difference, outcome.without_group.fairness.dp_difference
+            bias / 100, outcome.with_group.fairness.dp_difference, outcome.without_group.fairness.dp_difference
         )
     )
     st.caption(
@@ -88,10 +90,16 @@ def association_ui() -> None:
     right.metric("Chance of a gap this large (p-value)", f"{result.p_value:.4f}")
     st.markdown(result.summary())
     st.plotly_chart(
-        association_figure(result.x_associations + result.y_associations, toward_a=test.a_name, toward_b=test.b_name),
+        association_figure(
+            {test.x_name: result.x_associations, test.y_name: result.y_associations},
+            toward_a=test.a_name,
+            toward_b=test.b_name,
+        ),
         key="fairness_weat_chart",
     )
     st.caption(
+        "Read the two colours against each other: the test asks whether one set sits nearer the "
+        f"{test.a_name} than the other does, not whether any word is on one side of zero. "
         "What it does not show: how a system built on this encoder treats people. It shows what the encoder's "
         "vectors hold; whether that harms anyone depends on what the vectors are then used for."
     )

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lab.data import DATASETS
+from lab.fairness import compared_groups
 from lab.result import RunResult
 from models import REGISTRY
 from ui import plain
@@ -24,8 +25,9 @@ def fairness_ui(result: RunResult, *, positive: str) -> None:
     attributes = [a for a in result.fairness.attributes if a.attribute in DATASETS[result.spec.dataset].sensitive]
     columns = st.columns(len(attributes))
     for column, attribute in zip(columns, attributes, strict=True):
-        lowest = min(attribute.groups, key=lambda g: g.selection_rate)
-        highest = max(attribute.groups, key=lambda g: g.selection_rate)
+        compared = compared_groups(attribute.groups)
+        lowest = min(compared, key=lambda g: g.selection_rate)
+        highest = max(compared, key=lambda g: g.selection_rate)
         with column:
             _figure(
                 f"Gap in selection rate by {attribute.attribute}",

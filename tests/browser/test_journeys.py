@@ -42,3 +42,27 @@ def test_deep_link_train_a_cnn_leave_and_come_back(server, page, artifacts):
     expect(page.locator(".js-plotly-plot:visible").first).to_be_visible()
     page.screenshot(path=artifacts / "scorecard.png", full_page=True)
     shutil.copy(artifacts / "scorecard.png", ROOT / "docs" / "train-and-compare.png")
+
+
+def test_fairness_deep_link_audit_logistic_regression_on_compas_then_the_simulator(server, page, artifacts):
+    page.goto(f"{server}/fairness")
+    expect(page.get_by_role("heading", name="Fairness", exact=True)).to_be_visible()
+    page.get_by_test_id("stSelectbox").filter(has_text="Data about people").click()
+    page.get_by_role("option", name=re.compile("COMPAS")).click()
+    page.get_by_role("button", name=re.compile("Train both$")).click()
+
+    table = page.get_by_test_id("stDataFrame").filter(has_text="Version of the model")
+    expect(page.get_by_text("Does hiding the column help?")).to_be_visible(timeout=120_000)
+    expect(page.get_by_text(re.compile("With the race column the gap was"))).to_be_visible(timeout=120_000)
+    expect(table).to_be_visible()
+    expect(page.get_by_text(re.compile(r"A gap of \d+ percentage points")).first).to_be_visible()
+    page.screenshot(path=artifacts / "fairness-audit.png", full_page=True)
+
+    page.get_by_role("tab", name="Hiring simulator").click()
+    fair = page.get_by_text(re.compile("The past decisions were fair"))
+    expect(fair).to_be_visible()
+    slider = page.get_by_test_id("stSlider").filter(has_text="Bias in past decisions").get_by_role("slider")
+    slider.focus()
+    slider.press("End")  # keyboard: the slider to its maximum, full bias
+    expect(page.get_by_text(re.compile("The past decisions took points off every minority applicant"))).to_be_visible()
+    page.screenshot(path=artifacts / "fairness-simulator.png", full_page=True)

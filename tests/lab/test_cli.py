@@ -79,12 +79,19 @@ def test_exported_predictions_reproduce_the_fairness_figures_with_fairlearn(tmp_
     assert names == ["race", "sex", "race × sex"]
     for attribute in result["fairness"]["attributes"]:
         groups = table[attribute["attribute"].split(" × ")]  # one column, or both for the intersection
+        # the gaps leave out groups with fewer than 5 people in the test set (when two larger ones remain)
+        sizes = groups.value_counts()
+        large = sizes[sizes >= 5].index
+        kept = groups.apply(tuple, axis=1).isin(large) if len(large) >= 2 else groups.index == groups.index
+        y_true, y_pred, groups = table["y_true"][kept], table["y_pred"][kept], groups[kept]
         assert attribute["dp_difference"] == pytest.approx(
-            demographic_parity_difference(table["y_true"], table["y_pred"], sensitive_features=groups)
+            demographic_parity_difference(y_true, y_pred, sensitive_features=groups)
         )
         assert attribute["eo_difference"] == pytest.approx(
-            equalized_odds_difference(table["y_true"], table["y_pred"], sensitive_features=groups)
+            equalized_odds_difference(y_true, y_pred, sensitive_features=groups)
         )
+    # COMPAS has races with a handful of people in the test set: the case above is exercised
+    assert any(min(g["size"] for g in a["groups"]) < 5 for a in result["fairness"]["attributes"])
 
 
 def test_export_to_a_missing_folder_is_refused_before_training(tmp_path):

@@ -66,3 +66,17 @@ def test_a_census_run_measures_fairness_by_sex_and_race_and_keeps_it_through_jso
 def test_data_without_people_has_no_fairness_section():
     result, _ = run(RunSpec("digits", "mlp", epochs=1))
     assert result.fairness is None
+
+
+def test_a_group_too_small_to_trust_is_listed_but_left_out_of_the_gaps():
+    from fairlearn.metrics import demographic_parity_difference
+
+    y_true = np.array([0, 1] * 20 + [1, 1])
+    y_pred = np.array([0, 1] * 10 + [0, 0, 0, 1] * 5 + [1, 1])  # "a" selected 50 %, "b" 25 %, "tiny" 100 %
+    groups = np.array(["a"] * 20 + ["b"] * 20 + ["tiny"] * 2)
+    (attribute,) = fairness_report(y_true, y_pred, sensitive_features={"g": groups}).attributes
+    assert [g.group for g in attribute.groups] == ["a", "b", "tiny"]  # still listed, with its rates
+    kept = groups != "tiny"
+    oracle = demographic_parity_difference(y_true[kept], y_pred[kept], sensitive_features=groups[kept])
+    assert attribute.dp_difference == pytest.approx(oracle) == pytest.approx(0.25)  # not 0.75 from two people
+    assert "the gaps between groups leave them out" in attribute.notes[0]

@@ -98,3 +98,22 @@ def test_unawareness_needs_data_with_sensitive_columns():
     with pytest.raises(SpecError, match="no sensitive columns"):
         RunSpec("digits", "mlp", drop_sensitive=True).validate()
     assert RunSpec("adult", "mlp", drop_sensitive=True).key() != RunSpec("adult", "mlp").key()
+
+
+def test_groups_too_small_for_a_threshold_of_their_own_share_one():
+    """COMPAS has a handful of Asian and Native American defendants: thresholds still work for race."""
+    data = load_dataset("compas", seed=0)
+    model = build_model("logreg", data.inputs).fit(data.train.x.numpy(), data.train.y.numpy())
+    outcomes = threshold_mitigations(
+        attribute="race",
+        val_scores=model.predict_proba(data.val.x.numpy())[:, 1],
+        val_y=data.val.y.numpy(),
+        val_groups=data.val.groups["race"],
+        test_scores=model.predict_proba(data.test.x.numpy())[:, 1],
+        test_y=data.test.y.numpy(),
+        test_groups=data.test.groups["race"],
+        seed=0,
+    )
+    assert {m.method for m in outcomes} == {"threshold_dp", "threshold_eo"}
+    # measured on the original groups, each of them listed
+    assert {g.group for g in outcomes[0].fairness.groups} == set(data.test.groups["race"])
