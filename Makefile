@@ -46,3 +46,4 @@ benchmarks: $(VENV)/.dev-installed
 	$(PY) benchmarks/train_overhead.py
 	$(PY) benchmarks/time_to_accuracy.py
 	$(PY) benchmarks/home_first_render.py
+	$(PY) benchmarks/fairness_overhead.py

@@ -5,10 +5,17 @@ metrics, and says in plain words when a figure cannot mean much (a group too sma
 that gives everyone the same answer).
 """
 
+from __future__ import annotations
+
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SMALL_GROUP = 5  # fewer test members than this: the group's rates are noise, and we say so
 FOUR_FIFTHS = 0.8  # US EEOC "four-fifths rule" (29 CFR 1607.4 D): a selection-rate ratio below it flags adverse impact
@@ -36,7 +43,7 @@ class AttributeFairness:
     notes: tuple[str, ...] = ()  # plain sentences on what limits these figures
 
     @classmethod
-    def from_dict(cls, data: dict) -> "AttributeFairness":
+    def from_dict(cls, data: dict) -> AttributeFairness:
         groups = tuple(GroupRates(**g) for g in data["groups"])
         return cls(**{**data, "groups": groups, "notes": tuple(data.get("notes", ()))})
 
@@ -61,7 +68,7 @@ class FairnessReport:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "FairnessReport":
+    def from_dict(cls, data: dict) -> FairnessReport:
         return cls(
             tuple(AttributeFairness.from_dict(a) for a in data["attributes"]),
             tuple(
@@ -94,55 +101,77 @@ def fairness_report(
     intersect : with two or more attributes, also measure their intersection ("sex × race": Female & Black, ...),
         where gaps hidden by each attribute alone show up (Buolamwini & Gebru, "Gender Shades", 2018).
     """
-    import pandas as pd
-
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    attributes = [_attribute(name, y_true, y_pred, np.asarray(groups)) for name, groups in sensitive_features.items()]
-    if intersect and len(sensitive_features) >= 2:
-        frame = pd.DataFrame({name: np.asarray(groups) for name, groups in sensitive_features.items()})
-        attributes.append(_attribute(intersection_name(list(sensitive_features)), y_true, y_pred, frame))
+    columns = {name: np.asarray(groups).astype(str) for name, groups in sensitive_features.items()}
+    attributes = [_attribute(name, y_true, y_pred, labels) for name, labels in columns.items()]
+    if intersect and len(columns) >= 2:
+        # each person's groups joined into one name: "Female & Black"
+        joined = functools.reduce(lambda left, right: np.char.add(np.char.add(left, " & "), right), columns.values())
+        attributes.append(_attribute(intersection_name(list(columns)), y_true, y_pred, joined))
     return FairnessReport(tuple(attributes))
 
 
-def _attribute(name: str, y_true: np.ndarray, y_pred: np.ndarray, groups) -> AttributeFairness:
-    from fairlearn.metrics import MetricFrame, count, false_positive_rate, selection_rate, true_positive_rate
+def _people(y_true: np.ndarray, y_pred: np.ndarray, sample_weight: np.ndarray) -> float:
+    """Group size: the number of people the (weighted) rows stand for."""
+    return float(np.sum(sample_weight))
+
+
+def _metric_frame(metrics: dict, outcomes: pd.DataFrame):
+    """fairlearn's MetricFrame over `outcomes`: one row per (group, truth, prediction) and how many people had it.
+
+    Every rate is a share of people, so weighting each distinct outcome by its number of people gives
+    fairlearn's figures exactly, while fairlearn handles a few dozen rows instead of thousands (its per-row
+    overhead made the evaluation cost as much as training a baseline).
+    """
+    from fairlearn.metrics import MetricFrame
+
+    return MetricFrame(
+        metrics=metrics,
+        y_true=outcomes["y_true"].to_numpy(),
+        y_pred=outcomes["y_pred"].to_numpy(),
+        sensitive_features=outcomes["group"].to_numpy(),
+        sample_params={name: {"sample_weight": outcomes["people"].to_numpy()} for name in metrics},
+    )
+
+
+def _attribute(name: str, y_true: np.ndarray, y_pred: np.ndarray, labels: np.ndarray) -> AttributeFairness:
+    """Rates per group and the gaps between groups; `labels` holds each row's group name."""
+    import pandas as pd
+    from fairlearn.metrics import false_positive_rate, selection_rate, true_positive_rate
     from sklearn.metrics import accuracy_score
 
-    metrics = {
-        "accuracy": accuracy_score,
-        "selection_rate": selection_rate,
-        "tpr": true_positive_rate,
-        "fpr": false_positive_rate,
-        "count": count,
-        "positives": lambda y_true, y_pred: int(np.sum(y_true)),
-    }
-    # groups: one column of group names, or a DataFrame with a column per attribute for an intersection,
-    # whose groups are named "Female & Black"
-    labels = groups.astype(str).agg(" & ".join, axis=1).to_numpy() if groups.ndim == 2 else groups.astype(str)
+    outcomes = (
+        pd.DataFrame({"group": labels, "y_true": y_true, "y_pred": y_pred})
+        .value_counts()
+        .rename("people")
+        .reset_index()
+    )
+    rates = {"selection_rate": selection_rate, "tpr": true_positive_rate, "fpr": false_positive_rate}
     # One MetricFrame serves every figure: fairlearn's demographic_parity_* and equalized_odds_difference each
     # build their own from the same numbers (differences and ratios between groups), which triples the cost.
-    frame = MetricFrame(metrics=metrics, y_true=y_true, y_pred=y_pred, sensitive_features=labels)
+    frame = _metric_frame({**rates, "accuracy": accuracy_score, "count": _people}, outcomes)
     rows: list[GroupRates] = []
     for group, values in frame.by_group.iterrows():
-        has_positives, has_negatives = values["positives"] > 0, values["positives"] < values["count"]
+        # a rate exists only if the group has someone to find (true positive rate) or to wrongly flag (false)
+        answers = set(outcomes.loc[outcomes["group"] == group, "y_true"].tolist())
         rows.append(
             GroupRates(
                 str(group),
                 int(values["count"]),
                 float(values["accuracy"]),
                 float(values["selection_rate"]),
-                float(values["tpr"]) if has_positives else None,
-                float(values["fpr"]) if has_negatives else None,
+                float(values["tpr"]) if 1 in answers else None,
+                float(values["fpr"]) if 0 in answers else None,
             )
         )
     compared = compared_groups(rows)
     if len(compared) < len(rows):  # the gaps leave out groups too small to trust: measured again without them
-        kept = np.isin(labels, [g.group for g in compared])
-        y_true, y_pred = y_true[kept], y_pred[kept]
-        frame = MetricFrame(metrics=metrics, y_true=y_true, y_pred=y_pred, sensitive_features=labels[kept])
+        outcomes = outcomes[outcomes["group"].isin([g.group for g in compared])]
+        frame = _metric_frame(rates, outcomes)
     difference = frame.difference(method="between_groups")
     # nobody selected: every rate is 0 and fairlearn's ratio is 0/0; the groups are treated alike
-    ratio = float(frame.ratio(method="between_groups")["selection_rate"]) if y_pred.any() else 1.0
+    selected = bool(outcomes["y_pred"].any())
+    ratio = float(frame.ratio(method="between_groups")["selection_rate"]) if selected else 1.0
     return AttributeFairness(
         attribute=name,
         groups=tuple(rows),

@@ -50,6 +50,12 @@ def spec_form_ui(*, seed: int) -> list[RunSpec]:
         format_func=lambda name: REGISTRY[name].title,
         key=f"train_archs_{card.modality}",
     )
+    fitted_in_one_go = [REGISTRY[a].short for a in archs if REGISTRY[a].family == "sklearn"]
+    if fitted_in_one_go:
+        st.caption(
+            f"{' and '.join(fitted_in_one_go)}: fitted in one go by scikit-learn, so epochs, learning rate, batch "
+            "size, optimizer and early stopping do not apply to them."
+        )
     defaults = RunSpec()
     with st.expander("Training settings (the suggested ones finish in seconds to a minute on a laptop)"):
         left, middle, right = st.columns(3)

@@ -41,3 +41,13 @@ def test_bad_specs_say_what_is_wrong(changes, words):
     spec = RunSpec(**changes)
     with pytest.raises(SpecError, match=words):
         spec.validate()
+
+
+def test_a_baseline_key_ignores_the_settings_it_does_not_use():
+    logreg = RunSpec("adult", "logreg")
+    assert (
+        RunSpec("adult", "logreg", epochs=3, lr=0.5, batch_size=256, optimizer="sgd", patience=2).key() == logreg.key()
+    )
+    assert RunSpec("adult", "logreg", seed=1).key() != logreg.key()
+    assert RunSpec("adult", "logreg", drop_sensitive=True).key() != logreg.key()
+    assert RunSpec("adult", "mlp", epochs=3).key() != RunSpec("adult", "mlp").key()  # a network does use them
