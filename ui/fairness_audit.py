@@ -99,6 +99,10 @@ def pick_run_ui(dataset: str) -> RunResult | None:
 
 def groups_ui(attribute: AttributeFairness, *, positive: str) -> None:
     """Per-group rates as a chart and a table, each gap as a sentence, and what limits the figures."""
+    if len(attribute.groups) < 2:  # one group: its note says there is nothing to compare
+        for note in attribute.notes:
+            st.info(note)
+        return
     compared = compared_groups(attribute.groups)
     lowest = min(compared, key=lambda g: g.selection_rate)
     highest = max(compared, key=lambda g: g.selection_rate)

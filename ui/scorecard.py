@@ -29,6 +29,9 @@ def fairness_ui(result: RunResult, *, positive: str) -> None:
         lowest = min(compared, key=lambda g: g.selection_rate)
         highest = max(compared, key=lambda g: g.selection_rate)
         with column:
+            if len(attribute.groups) < 2:  # one group: its note says there is nothing to compare
+                st.caption(" ".join(attribute.notes))
+                continue
             _figure(
                 f"Gap in selection rate by {attribute.attribute}",
                 f"{attribute.dp_difference * 100:.0f} points",

@@ -97,3 +97,22 @@ def test_exported_predictions_reproduce_the_fairness_figures_with_fairlearn(tmp_
 def test_export_to_a_missing_folder_is_refused_before_training(tmp_path):
     done = cli("train", "--dataset", "compas", "--arch", "mlp", "--export-predictions", str(tmp_path / "no" / "x.csv"))
     assert done.returncode == 2 and "does not exist" in done.stderr and len(done.stderr.splitlines()) == 1
+
+
+def test_adult_logistic_regression_prints_the_sex_gap_and_the_threshold_fix():
+    """Acceptance: the CLI shows a gap by sex above 0.1 and demographic-parity thresholds bring it below 0.05."""
+    done = cli("train", "--dataset", "adult", "--arch", "logreg")
+    assert done.returncode == 0, done.stderr
+    sex = next(line for line in done.stdout.splitlines() if "fairness       sex:" in line)
+    assert float(sex.split("demographic parity difference ")[1].split(",")[0]) > 0.1
+    fixed = next(line for line in done.stdout.splitlines() if "mitigation     threshold_dp on sex" in line)
+    assert float(fixed.split("demographic parity difference ")[1].split(",")[0]) < 0.05
+
+
+def test_drop_sensitive_trains_without_the_columns_and_is_refused_where_there_are_none():
+    done = cli("train", "--dataset", "compas", "--arch", "logreg", "--drop-sensitive", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["spec"]["drop_sensitive"] is True and result["fairness"]["attributes"]  # groups still measured
+    refused = cli("train", "--dataset", "digits", "--arch", "mlp", "--drop-sensitive")
+    assert refused.returncode == 2 and "no sensitive columns" in refused.stderr

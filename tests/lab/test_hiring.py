@@ -28,9 +28,9 @@ def test_same_seed_same_people_other_seed_other_people() -> None:
     assert not np.array_equal(y, y_other)
 
 
-def test_raw_hiring_is_the_default_history_with_seed_0() -> None:
+def test_raw_hiring_is_a_biased_history_with_seed_0() -> None:
     frame, y = raw_hiring()
-    expected, y_expected = generate(HiringSettings(), seed=0)
+    expected, y_expected = generate(HiringSettings(label_bias=0.5), seed=0)
     pd.testing.assert_frame_equal(frame, expected)
     np.testing.assert_array_equal(y, y_expected)
     assert len(frame) == len(y) == 4000 and y.dtype == np.int64

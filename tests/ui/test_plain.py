@@ -44,3 +44,21 @@ def test_durations_and_distances():
 
 def test_accuracy_sentence():
     assert "about 97 right" in plain.accuracy_sentence(0.9666, 270, "images")
+
+
+def test_unawareness_says_whether_hiding_the_column_removed_the_gap():
+    little = plain.unawareness_sentence("sex", 0.18, 0.17)
+    assert "gap was 18 percentage points; trained without it, 17" in little and "removed little" in little
+    assert "removed much of the gap" in plain.unawareness_sentence("sex", 0.18, 0.04)
+
+
+def test_mitigation_states_the_gap_before_and_after_and_its_price_in_accuracy():
+    sentence = plain.mitigation_sentence("Thresholds", (0.854, 0.178), (0.832, 0.026))
+    assert "gap went from 18 to 3 percentage points" in sentence and "cost 2.2 points of accuracy" in sentence
+    assert "cost no accuracy" in plain.mitigation_sentence("Thresholds", (0.80, 0.2), (0.81, 0.01))
+
+
+def test_hiring_sentence_names_the_injected_bias():
+    assert plain.hiring_sentence(0.0, 0.02, 0.02).startswith("The past decisions were fair")
+    biased = plain.hiring_sentence(1.0, 0.42, 0.17)
+    assert "(bias 100%)" in biased and "42 percentage points apart" in biased and "17 points apart" in biased

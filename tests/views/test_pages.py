@@ -86,7 +86,14 @@ def test_each_dataset_brings_its_suggested_settings_and_models():
     assert (at.number_input(key="train_epochs").value, at.number_input(key="train_batch_size").value) == (10, 64)
     at.selectbox(key="train_dataset").set_value("adult").run()
     assert (at.number_input(key="train_epochs").value, at.number_input(key="train_batch_size").value) == (3, 256)
-    assert at.multiselect(key="train_archs_table").options == ["Multilayer perceptron (MLP)", "Transformer"]
+    assert at.multiselect(key="train_archs_table").options == [
+        "Multilayer perceptron (MLP)",
+        "Transformer",
+        "Logistic regression (scikit-learn)",
+        "Gradient-boosted trees (scikit-learn)",
+    ]
+    at.multiselect(key="train_archs_table").set_value(["mlp", "logreg"]).run()
+    assert any("LogReg: fitted in one go by scikit-learn" in caption.value for caption in at.caption)
     at.selectbox(key="train_dataset").set_value("digits").run()
     assert at.number_input(key="train_epochs").value == 10
     assert not at.exception
