@@ -47,3 +47,4 @@ benchmarks: $(VENV)/.dev-installed
 	$(PY) benchmarks/time_to_accuracy.py
 	$(PY) benchmarks/home_first_render.py
 	$(PY) benchmarks/fairness_overhead.py
+	$(PY) benchmarks/privacy_costs.py

@@ -11,6 +11,7 @@ pages = {
     "Experiment": [
         st.Page("views/train.py", title="Train & Compare", icon=":material/model_training:", url_path="train"),
         st.Page("views/fairness.py", title="Fairness", icon=":material/balance:", url_path="fairness"),
+        st.Page("views/privacy.py", title="Privacy", icon=":material/policy:", url_path="privacy"),
     ],
 }
 navigation = st.navigation(pages)

@@ -3,7 +3,7 @@
 python -m lab datasets
 python -m lab archs
 python -m lab train --dataset digits --arch cnn [--epochs 10 --lr 0.001 --batch-size 64
-                    --optimizer adam --seed 0 --patience 0] [--drop-sensitive] [--json]
+                    --optimizer adam --seed 0 --patience 0] [--drop-sensitive] [--dp-epsilon E] [--json]
                     [--export-predictions PATH]
 """
 
@@ -42,6 +42,12 @@ def parser() -> argparse.ArgumentParser:
         "--drop-sensitive",
         action="store_true",
         help="train without the sensitive columns (fairness through unawareness)",
+    )
+    train.add_argument(
+        "--dp-epsilon",
+        type=float,
+        metavar="E",
+        help="train with differential privacy (opacus DP-SGD) to this epsilon, at delta = 1/training samples",
     )
     train.add_argument("--json", action="store_true", help="print the result as one JSON object")
     train.add_argument(
@@ -83,6 +89,7 @@ def train(args: argparse.Namespace) -> None:
         args.seed,
         args.patience,
         args.drop_sensitive,
+        args.dp_epsilon,
     )
     settings = load_settings()
     export = args.export_predictions
@@ -122,6 +129,20 @@ def train(args: argparse.Namespace) -> None:
             f"{attribute.dp_difference:.3f}, ratio {attribute.dp_ratio:.2f}, equalized odds difference "
             f"{attribute.eo_difference:.3f}"
         )
+    if result.privacy is not None:
+        attack = result.privacy.membership.loss
+        print(
+            f"  privacy        membership inference (loss attack): AUC {attack.auc:.3f}, advantage "
+            f"{attack.advantage:.3f}, TPR at 1% FPR {attack.tpr_at_1pct_fpr:.3f}"
+        )
+        if result.privacy.private:
+            print(
+                f"  privacy        differential privacy: epsilon {result.privacy.epsilon:.3g} at delta "
+                f"{result.privacy.delta:.2g}, noise multiplier {result.privacy.noise_multiplier:.3g}, clipping norm "
+                f"{result.privacy.max_grad_norm:g}"
+            )
+        else:
+            print("  privacy        not trained with differential privacy")
     for mitigation in result.fairness.mitigations if result.fairness else ():
         print(
             f"  mitigation     {mitigation.method} on {mitigation.fairness.attribute}: accuracy "

@@ -37,6 +37,11 @@ def stored_probabilities(spec: RunSpec, data: Dataset, weights: bytes, device: t
 
     if REGISTRY[spec.arch].family == "sklearn":
         return probabilities(baseline_from_bytes(weights), data.test)
-    model = build_model(spec.arch, data.inputs).to(device)
+    model = build_model(spec.arch, data.inputs)
+    if spec.dp_epsilon is not None:
+        from lab.dp import prepare_for_dp
+
+        model = prepare_for_dp(model)  # the layers it was trained with (group norm for batch norm, ...)
+    model = model.to(device)
     model.load_state_dict(torch.load(io.BytesIO(weights), map_location=device, weights_only=True))
     return predict_proba(model, data.test, device).numpy()

@@ -1,11 +1,13 @@
 """The life of one run, in-process: spec -> data -> model -> training under the cost meter -> RunResult."""
 
+from __future__ import annotations
+
 import platform
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import metadata
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import torch
@@ -13,20 +15,25 @@ import torch
 from lab.config import Settings, load_settings
 from lab.data import Dataset, Split
 from lab.fairness import FairnessReport, fairness_report
+from lab.privacy import PrivacyReport
 from lab.result import CostReport, EpochStats, Metrics, RunResult
-from lab.spec import RunSpec
+from lab.spec import RunSpec, SpecError
 from lab.training import (
     Cancelled,
     Progress,
     ProgressCallback,
     evaluate,
     fit,
+    make_optimizer,
     predict_proba,
     seed_everything,
     weights_bytes,
 )
 
-VERSIONED = ("torch", "transformers", "numpy", "scikit-learn", "codecarbon", "fairlearn", "streamlit")
+if TYPE_CHECKING:
+    from lab.dp import PrivateTraining
+
+VERSIONED = ("torch", "transformers", "numpy", "scikit-learn", "codecarbon", "fairlearn", "opacus", "streamlit")
 
 
 def library_versions() -> dict[str, str]:
@@ -77,6 +84,7 @@ class _Trained(NamedTuple):
     cost: CostReport
     weights: bytes
     scores: Callable[[Split], np.ndarray]  # a split -> the probability of every class, (N, n_classes)
+    private: PrivateTraining | None = None  # opacus' state when trained with differential privacy
 
 
 def run(
@@ -107,7 +115,7 @@ def run(
         device = torch.device("cpu")  # scikit-learn runs on the CPU only
     else:
         trained = _train_network(spec, data, device, settings, on_progress, should_stop)
-    report(Progress("measuring fairness", len(trained.history), spec.epochs, 1.0, tuple(trained.history)))
+    report(Progress("measuring fairness and privacy", len(trained.history), spec.epochs, 1.0, tuple(trained.history)))
     result = RunResult(
         run_id=uuid.uuid4().hex[:12],
         spec=spec,
@@ -122,6 +130,7 @@ def run(
         started_at=started_at,
         finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
         fairness=measure_fairness(trained.scores, data, spec=spec, model=trained.model),
+        privacy=measure_privacy(trained.scores, data, spec=spec, private=trained.private),
     )
     return result, trained.weights
 
@@ -144,10 +153,33 @@ def _train_network(
     )
     from models import build_model
 
-    model = build_model(spec.arch, data.inputs).to(device)
-    with CostMeter(settings, device) as meter:
-        history, stop_reason = fit(model, data, spec, device=device, on_progress=on_progress, should_stop=should_stop)
+    model = build_model(spec.arch, data.inputs)
+    private = None
+    if spec.dp_epsilon is not None:
+        from lab.dp import DPUnsupported, make_private, prepare_for_dp
+
+        model = prepare_for_dp(model)  # batch norm becomes group norm, and so on: what opacus can train
+    model = model.to(device)
+    with CostMeter(settings, device) as meter:  # DP's set-up (finding the noise) is part of its cost
+        if spec.dp_epsilon is not None:
+            try:
+                private = make_private(
+                    model,
+                    make_optimizer(model, spec),
+                    data.train,
+                    batch_size=spec.batch_size,
+                    epochs=spec.epochs,
+                    target_epsilon=spec.dp_epsilon,
+                    seed=spec.seed,
+                )
+            except DPUnsupported as problem:  # an ε too strict for this data's size: the settings' fault
+                raise SpecError(str(problem)) from None
+        history, stop_reason = fit(
+            model, data, spec, device=device, on_progress=on_progress, should_stop=should_stop, private=private
+        )
         test_loss, test_accuracy = evaluate(model, data.test, device)
+    if private is not None:
+        private.model.to_standard_module()  # opacus' hooks off: measuring the cost must not record per-sample data
 
     if on_progress is not None:
         on_progress(Progress("measuring the cost", len(history), spec.epochs, 1.0, tuple(history)))
@@ -175,6 +207,7 @@ def _train_network(
         cost,
         weights_bytes(model),
         lambda split: predict_proba(model, split, device).numpy(),
+        private,
     )
 
 
@@ -261,3 +294,48 @@ def measure_fairness(
                 )
             )
     return FairnessReport(report.attributes, tuple(mitigations))
+
+
+def measure_privacy(
+    scores: Callable[[Split], np.ndarray], data: Dataset, *, spec: RunSpec, private: PrivateTraining | None = None
+) -> PrivacyReport:
+    """Membership inference on the trained model, and the DP guarantee when it was trained with opacus.
+
+    Members are training records, non-members test records, as many of each (at most privacy.CAP, so the
+    attack costs a few forward passes whatever the data's size); validation records calibrate the second attack.
+    """
+    from lab.privacy import CAP, PrivacyReport, membership_inference
+
+    rng = np.random.default_rng(spec.seed)
+    size = min(CAP, len(data.train.y), len(data.test.y))
+
+    def sample(split: Split, n: int) -> Split:
+        rows = torch.from_numpy(np.sort(rng.choice(len(split.y), size=n, replace=False)))
+        return Split(x=split.x[rows], y=split.y[rows])
+
+    def losses(split: Split) -> np.ndarray:
+        """Each record's cross-entropy, from the model's probability of its true class."""
+        probabilities = scores(split).astype(np.float64)
+        labels = split.y.numpy()
+        return -np.log(np.clip(probabilities[np.arange(len(labels)), labels], 1e-12, 1.0))
+
+    members, non_members = sample(data.train, size), sample(data.test, size)
+    reference = sample(data.val, min(CAP, len(data.val.y)))
+    membership = membership_inference(
+        losses(members),
+        members.y.numpy(),
+        losses(non_members),
+        non_members.y.numpy(),
+        reference_losses=losses(reference),
+        reference_labels=reference.y.numpy(),
+        seed=spec.seed,
+    )
+    if private is None:
+        return PrivacyReport(membership)
+    return PrivacyReport(
+        membership,
+        epsilon=private.epsilon(),
+        delta=private.delta,
+        noise_multiplier=private.noise_multiplier,
+        max_grad_norm=private.max_grad_norm,
+    )

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from lab.fairness import FairnessReport
+from lab.privacy import PrivacyReport
 from lab.spec import RunSpec
 
 EnergyMethod = Literal["measured", "estimated"]
@@ -61,6 +62,7 @@ class RunResult:
     started_at: str = ""  # ISO 8601, UTC
     finished_at: str = ""
     fairness: FairnessReport | None = None  # only for data about people with declared sensitive attributes
+    privacy: PrivacyReport | None = None  # membership inference on every run, and DP's guarantee when trained with it
 
     def to_dict(self) -> dict:
         """A JSON-ready dict: what the CLI prints and the store keeps."""
@@ -82,4 +84,5 @@ class RunResult:
             started_at=data.get("started_at", ""),
             finished_at=data.get("finished_at", ""),
             fairness=FairnessReport.from_dict(data["fairness"]) if data.get("fairness") else None,
+            privacy=PrivacyReport.from_dict(data["privacy"]) if data.get("privacy") else None,
         )

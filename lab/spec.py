@@ -34,6 +34,7 @@ class RunSpec:
     seed: int = 0
     patience: int = 0  # early stop after this many epochs without a better validation loss; 0 = never
     drop_sensitive: bool = False  # tables about people: train without the sensitive columns ("unawareness")
+    dp_epsilon: float | None = None  # train with differential privacy (opacus DP-SGD) to this ε; None = not private
 
     def key(self) -> str:
         """A stable hash: two specs that train the same model share a key, and so a stored result.
@@ -72,6 +73,18 @@ class RunSpec:
             raise SpecError(f"The {REGISTRY[self.arch].title} cannot read {modality} data; pick another model.")
         if self.drop_sensitive and not DATASETS[self.dataset].sensitive:
             raise SpecError(f"The {DATASETS[self.dataset].title} data has no sensitive columns to leave out.")
+        if self.dp_epsilon is not None:
+            from lab.dp import validate_epsilon
+
+            if REGISTRY[self.arch].family != "torch":
+                raise SpecError(
+                    f"The {REGISTRY[self.arch].title} is fitted by scikit-learn, which cannot be trained with "
+                    "differential privacy here: pick a neural network."
+                )
+            try:
+                validate_epsilon(self.dp_epsilon)
+            except ValueError as problem:
+                raise SpecError(str(problem)) from None
         if self.optimizer not in ("adam", "sgd"):
             raise SpecError(f"Unknown optimizer {self.optimizer!r}. Choose adam or sgd.")
         for name, (low, high, words) in LIMITS.items():

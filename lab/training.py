@@ -1,11 +1,14 @@
 """One training loop for every architecture, and `run`: a RunSpec in, a measured RunResult out."""
 
+from __future__ import annotations
+
 import io
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -14,6 +17,9 @@ from torch import nn
 from lab.data import Dataset, Split
 from lab.result import EpochStats
 from lab.spec import RunSpec
+
+if TYPE_CHECKING:
+    from lab.dp import PrivateTraining
 
 EVAL_BATCH = 512  # evaluation needs no gradients, so larger batches are cheap and faster
 # A loss this many times that of a blind guess (ln of the number of classes) has exploded even if still finite:
@@ -92,8 +98,12 @@ def fit(
     device: torch.device,
     on_progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
+    private: PrivateTraining | None = None,
 ) -> tuple[list[EpochStats], str]:
     """Train `model` on `data.train` as `spec` says; return the per-epoch history and why training ended.
+
+    With `private` (lab.dp.make_private around this model), each step is DP-SGD: opacus' batches, its
+    optimizer (per-sample clipping and noise) and its backward pass.
 
     Raises
     ------
@@ -102,10 +112,17 @@ def fit(
     Cancelled
         when `should_stop()` turns true (checked between batches).
     """
-    optimizer = make_optimizer(model, spec)
+    optimizer = private.optimizer if private is not None else make_optimizer(model, spec)
+    forward = private.model if private is not None else model
     order = torch.Generator().manual_seed(spec.seed)  # the batch order depends on the seed only
     n = len(data.train.y)
-    batches_per_epoch = math.ceil(n / spec.batch_size)
+
+    def batches() -> Iterable[tuple[torch.Tensor, torch.Tensor]]:
+        if private is not None:
+            return private.loader  # each sample joins each batch at random (Poisson sampling), as DP-SGD needs
+        return ((data.train.x[i], data.train.y[i]) for i in torch.randperm(n, generator=order).split(spec.batch_size))
+
+    batches_per_epoch = len(private.loader) if private is not None else math.ceil(n / spec.batch_size)
     history: list[EpochStats] = []
     best = EarlyStopping(spec.patience)
     exploded_above = EXPLODED_FACTOR * math.log(max(2, data.inputs.n_classes))
@@ -114,11 +131,15 @@ def fit(
         model.train()
         loss_sum = torch.zeros((), device=device)
         correct = torch.zeros((), dtype=torch.long, device=device)
-        for batch, index in enumerate(torch.randperm(n, generator=order).split(spec.batch_size)):
+        seen = 0
+        for batch, (x_cpu, y_cpu) in enumerate(batches()):
             if should_stop is not None and should_stop():
                 raise Cancelled(f"The run was cancelled during epoch {epoch}.")
-            x, y = data.train.x[index].to(device), data.train.y[index].to(device)
-            logits = model(x)  # (B, n_classes)
+            if private is not None and len(y_cpu) == 0:  # a Poisson batch can be empty: a step of noise only
+                private.empty_step()
+                continue
+            x, y = x_cpu.to(device), y_cpu.to(device)
+            logits = forward(x)  # (B, n_classes)
             loss = nn.functional.cross_entropy(logits, y)
             loss_value = loss.item()
             if not loss_value < exploded_above:  # also true for NaN
@@ -127,18 +148,27 @@ def fit(
                     f"Try a learning rate 10 times smaller than {spec.lr:g}."
                 )
             optimizer.zero_grad(set_to_none=True)
-            loss.backward()
+            if private is not None:
+                private.backward(loss)
+            else:
+                loss.backward()
             optimizer.step()
             # Running totals stay tensors: converting them to Python numbers every batch costs time.
             loss_sum += loss.detach() * len(y)
             correct += (logits.detach().argmax(dim=1) == y).sum()
+            seen += len(y)
             if on_progress is not None:
                 done = (epoch - 1 + (batch + 1) / batches_per_epoch) / spec.epochs
                 on_progress(Progress("training", epoch - 1, spec.epochs, done, tuple(history)))
         val_loss, val_accuracy = evaluate(model, data.val, device)
         history.append(
             EpochStats(
-                epoch, loss_sum.item() / n, correct.item() / n, val_loss, val_accuracy, time.perf_counter() - started
+                epoch,
+                loss_sum.item() / max(seen, 1),
+                correct.item() / max(seen, 1),
+                val_loss,
+                val_accuracy,
+                time.perf_counter() - started,
             )
         )
         if on_progress is not None:

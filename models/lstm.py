@@ -52,8 +52,14 @@ class LSTM(nn.Module):
             return h_n[-1]  # (B, hidden)
         vectors, mask = self.tokens(x)  # (B, T, E), (B, T)
         # right padding: a sequence's length is its number of real tokens; an empty one still reads 1 step
-        lengths = mask.sum(dim=1).clamp(min=1).cpu()  # (B,)
-        packed = pack_padded_sequence(vectors, lengths, batch_first=True, enforce_sorted=False)
+        lengths = mask.sum(dim=1).clamp(min=1)  # (B,)
+        if not isinstance(self.lstm, nn.LSTM):
+            # opacus' DPLSTM (private training, lab.dp) keeps packed sequences' per-sample gradients in length
+            # order, not batch order; so it reads the padded batch, and the state after each last real step is
+            # kept: the padding read after it changes nothing before it
+            outputs, _ = self.lstm(vectors)  # (B, T, hidden), the top layer's state after every step
+            return outputs[torch.arange(len(lengths), device=x.device), lengths - 1]  # (B, hidden)
+        packed = pack_padded_sequence(vectors, lengths.cpu(), batch_first=True, enforce_sorted=False)
         _, (h_n, _) = self.lstm(packed)  # h_n: (layers, B, hidden), in the original batch order
         return h_n[-1]  # (B, hidden)
 

@@ -136,3 +136,58 @@ def association_figure(sets: dict[str, tuple[tuple[str, float], ...]], *, toward
         yaxis=dict(categoryorder="total ascending"),
     )
     return _layout(figure, title="Where each word sits between the two sets of words", height=28 * n_words + 160)
+
+
+def _epsilon_label(result: RunResult) -> str:
+    epsilon = result.spec.dp_epsilon
+    return "no DP" if epsilon is None else f"ε = {epsilon:g}"
+
+
+def privacy_sweep_figure(results: list[RunResult]) -> go.Figure:
+    """Four small panels against ε (strong protection on the left, none on the right)."""
+    from plotly.subplots import make_subplots
+
+    ordered = sorted(results, key=lambda r: r.spec.dp_epsilon if r.spec.dp_epsilon is not None else math.inf)
+    labels = [_epsilon_label(r) for r in ordered]
+    panels = [
+        ("Test accuracy (%)", [r.metrics.accuracy * 100 for r in ordered]),
+        ("Attack right (%; 50 = guessing)", [r.privacy.membership.loss.accuracy * 100 for r in ordered]),
+        ("Energy to train (Wh, estimate)", [r.cost.energy_kwh * 1000 for r in ordered]),
+    ]
+    if all(r.fairness is not None for r in ordered):
+        first = [r.fairness.attributes[0] for r in ordered]
+        panels.append((f"Gap by {first[0].attribute} (points)", [a.dp_difference * 100 for a in first]))
+    figure = make_subplots(rows=1, cols=len(panels), subplot_titles=[title for title, _ in panels])
+    # the percentages on a fixed scale, so that noise of half a point does not look like a cliff
+    figure.update_yaxes(range=[0, 101], row=1, col=1)
+    figure.update_yaxes(range=[40, 101], row=1, col=2)
+    figure.update_yaxes(rangemode="tozero", row=1, col=3)
+    for column, ((_, values), colour) in enumerate(zip(panels, PALETTE, strict=False), start=1):
+        figure.add_scatter(
+            x=labels,
+            y=values,
+            mode="lines+markers",
+            marker=dict(size=10, color=colour),
+            showlegend=False,
+            row=1,
+            col=column,
+        )
+    return _layout(figure, title="What differential privacy buys and costs, from strong protection to none", height=360)
+
+
+def overfitting_figure(runs: list[tuple[int, RunResult]]) -> go.Figure:
+    """Against epochs: accuracy on training and on new records, and how often the attack is right."""
+    epochs = [e for e, _ in runs]
+    figure = go.Figure()
+    series = (
+        ("right on its training records (%)", [r.history[-1].train_accuracy * 100 for _, r in runs]),
+        ("right on new records (%)", [r.metrics.accuracy * 100 for _, r in runs]),
+        ("attack right (%; 50 = guessing)", [r.privacy.membership.loss.accuracy * 100 for _, r in runs]),
+    )
+    for (name, values), colour in zip(series, PALETTE, strict=False):
+        figure.add_scatter(x=epochs, y=values, name=name, mode="lines+markers", line_color=colour)
+    figure.update_layout(
+        xaxis=dict(title="Epochs (passes over the training data)", type="log", tickvals=epochs),
+        yaxis=dict(title="%", range=[40, 101]),
+    )
+    return _layout(figure, title="Training longer: the model memorises, and the attack notices")

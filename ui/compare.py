@@ -29,13 +29,16 @@ def spec_title(spec: RunSpec) -> str:
     title = f"{REGISTRY[spec.arch].title} on {DATASETS[spec.dataset].title}"
     if spec.drop_sensitive:
         title += f", without {' and '.join(DATASETS[spec.dataset].sensitive)}"
+    if spec.dp_epsilon is not None:
+        title += f", private (ε = {spec.dp_epsilon:g})"
     return title
 
 
 def run_label(result: RunResult) -> str:
     """'CNN · digits · 3f2a': short enough for a chart, unique enough to tell runs apart."""
     unaware = " · unaware" if result.spec.drop_sensitive else ""
-    return f"{REGISTRY[result.spec.arch].short} · {result.spec.dataset}{unaware} · {result.run_id[:4]}"
+    private = f" · ε={result.spec.dp_epsilon:g}" if result.spec.dp_epsilon is not None else ""
+    return f"{REGISTRY[result.spec.arch].short} · {result.spec.dataset}{unaware}{private} · {result.run_id[:4]}"
 
 
 def comparison_table(results: list[RunResult]) -> pd.DataFrame:
@@ -52,6 +55,10 @@ def comparison_table(results: list[RunResult]) -> pd.DataFrame:
                 "Training FLOPs (estimate)": float(r.cost.train_flops),
                 "Parameters": r.cost.params,
                 "Time per answer (ms)": r.cost.latency_ms,
+                "Membership attack right (%; 50 = guessing)": None
+                if r.privacy is None
+                else round(r.privacy.membership.loss.accuracy * 100, 1),
+                "DP ε (none = not private)": r.privacy.epsilon if r.privacy and r.privacy.private else None,
                 "Device": r.device_name,
             }
             for r in results

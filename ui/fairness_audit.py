@@ -7,29 +7,20 @@ import streamlit as st
 
 from lab.data import DATASETS, DataCard
 from lab.fairness import AttributeFairness, compared_groups
-from lab.jobs import QueueFull
+from lab.jobs import JobStatus
 from lab.mitigation import METHODS
 from lab.result import RunResult
-from lab.spec import RunSpec, SpecError
+from lab.spec import RunSpec
 from models import REGISTRY
-from ui import plain, state
+from ui import plain
 from ui.charts import fairness_tradeoff_figure, group_rates_figure
 from ui.compare import finished_when, run_label, spec_title
 from ui.forms import data_card_ui
-from ui.progress import job_progress_ui
-from ui.services import job_runner, run_store
+from ui.progress import jobs_ui, submit
+from ui.services import run_store
 
 PEOPLE = [name for name, card in DATASETS.items() if card.sensitive]
 TABLE_MODELS = [name for name, arch in REGISTRY.items() if "table" in arch.modalities]
-
-
-def _submit(specs: list[RunSpec]) -> None:
-    jobs = st.session_state.setdefault(state.FAIRNESS_JOBS, [])
-    for spec in specs:
-        try:
-            jobs.append(job_runner().submit(spec, owner=state.owner_id()))
-        except (SpecError, QueueFull) as problem:
-            st.error(str(problem))
 
 
 def train_ui(card: DataCard, *, seed: int) -> None:
@@ -47,32 +38,13 @@ def train_ui(card: DataCard, *, seed: int) -> None:
         f'trained without {" and ".join(card.sensitive)} ("fairness through unawareness").'
     )
     if st.button("Train both", key="fairness_train", type="primary", icon=":material/play_arrow:"):
-        _submit([spec, replace(spec, drop_sensitive=True)])
-    _progress_ui()
+        submit([spec, replace(spec, drop_sensitive=True)], page="fairness")
+    jobs_ui(page="fairness", on_done=_show_new_run)
 
 
-def _progress_ui() -> None:
-    jobs: list[str] = st.session_state.setdefault(state.FAIRNESS_JOBS, [])
-    running = any(not job_runner().status(job_id).done for job_id in jobs)
-
-    @st.fragment(run_every=1.0 if running else None)
-    def progress() -> None:
-        finished = [job_id for job_id in jobs if job_runner().status(job_id).done]
-        for job_id in finished:
-            status = job_runner().status(job_id)
-            jobs.remove(job_id)
-            if status.state != "done":
-                st.session_state[state.FAIRNESS_NOTICE] = f"{spec_title(status.spec)}: {status.message}"
-            elif not status.spec.drop_sensitive:
-                st.session_state["fairness_run"] = status.run_id  # show the new run
-        if finished:
-            st.rerun()
-        for job_id in jobs:
-            job_progress_ui(job_id, page="fairness")
-
-    progress()
-    if notice := st.session_state.pop(state.FAIRNESS_NOTICE, None):
-        st.error(notice)
+def _show_new_run(status: JobStatus) -> None:
+    if not status.spec.drop_sensitive:
+        st.session_state["fairness_run"] = status.run_id  # the audit shows the run just trained
 
 
 def pick_run_ui(dataset: str) -> RunResult | None:
@@ -147,8 +119,7 @@ def unawareness_ui(result: RunResult, attribute: str) -> RunResult | None:
     if twin_attribute is None:
         st.write("The same model, trained without the sensitive columns, has not been trained yet.")
         if st.button("Train it without them", key="fairness_unaware"):
-            _submit([replace(result.spec, drop_sensitive=True)])
-            st.rerun()
+            submit([replace(result.spec, drop_sensitive=True)], page="fairness")
         return None
     gap = result.fairness.attribute(attribute).dp_difference
     st.markdown(plain.unawareness_sentence(attribute, gap, twin_attribute.dp_difference))

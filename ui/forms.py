@@ -56,6 +56,21 @@ def spec_form_ui(*, seed: int) -> list[RunSpec]:
             f"{' and '.join(fitted_in_one_go)}: fitted in one go by scikit-learn, so epochs, learning rate, batch "
             "size, optimizer and early stopping do not apply to them."
         )
+    private = st.toggle(
+        "Train with differential privacy (opacus DP-SGD)",
+        key="train_dp",
+        help="Noise is added while training so that no single person changes the model much. It costs accuracy "
+        "and time; the Privacy page shows how much.",
+    )
+    epsilon = None
+    if private:
+        epsilon = st.number_input(
+            "Privacy budget ε (smaller = stronger protection; 1 is strong, 10 is weak)",
+            value=1.0,
+            step=0.5,
+            format="%g",
+            key="train_dp_epsilon",
+        )
     defaults = RunSpec()
     with st.expander("Training settings (the suggested ones finish in seconds to a minute on a laptop)"):
         left, middle, right = st.columns(3)
@@ -95,6 +110,16 @@ def spec_form_ui(*, seed: int) -> list[RunSpec]:
             key="train_patience",
         )
     return [
-        RunSpec(dataset, arch, int(epochs), float(learning_rate), int(batch_size), optimizer, seed, int(patience))
+        RunSpec(
+            dataset,
+            arch,
+            int(epochs),
+            float(learning_rate),
+            int(batch_size),
+            optimizer,
+            seed,
+            int(patience),
+            dp_epsilon=None if epsilon is None else float(epsilon),
+        )
         for arch in archs
     ]

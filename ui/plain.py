@@ -3,6 +3,8 @@
 The comparisons are computed from the figure, never canned, and their reference values are named here.
 """
 
+import math
+
 LED_BULB_W = 10.0  # a typical LED household bulb
 PHONE_CHARGE_WH = 15.0  # a full charge of a typical smartphone battery (about 4 000 mAh at 3.85 V)
 CAR_G_PER_KM = 160.0  # CO2 of a typical petrol car per kilometre
@@ -166,3 +168,35 @@ def hiring_sentence(label_bias: float, gap_with: float, gap_without: float) -> s
         f"the one that never sees the group, {gap_without * 100:.0f} points apart. Both groups are equally "
         "qualified by construction: any gap was learned from the history."
     )
+
+
+def dp_sentence(epsilon: float, delta: float) -> str:
+    """What a differential-privacy guarantee of ε at δ means, in words."""
+    factor = math.exp(epsilon)
+    return (
+        f"Trained with differential privacy: ε = {epsilon:.2g} at δ = {delta:.1g}. Whether or not any one person was "
+        f"in the training data changes the chance of any outcome of training by at most a factor of {factor:.3g} "
+        "(e^ε), except with probability δ. Smaller ε is stronger protection; above about 10 it promises little."
+    )
+
+
+def not_private_sentence() -> str:
+    return (
+        "Trained without differential privacy: nothing limits how much one person's record can shape the model, "
+        "so the attack figure above is the only measure of what it leaks."
+    )
+
+
+def sweep_summary(results: list) -> str:
+    """One sentence per trained ε, against the run without DP when there is one (the text beside the chart)."""
+    baseline = next((r for r in results if r.spec.dp_epsilon is None), None)
+    parts = []
+    for result in sorted((r for r in results if r.spec.dp_epsilon is not None), key=lambda r: r.spec.dp_epsilon):
+        parts.append(
+            f"at ε = {result.spec.dp_epsilon:g} the model is right {result.metrics.accuracy:.0%} of the time and "
+            f"the attack {result.privacy.membership.loss.accuracy:.0%}"
+        )
+    if baseline is not None:
+        parts.append(f"without DP, {baseline.metrics.accuracy:.0%} and {baseline.privacy.membership.loss.accuracy:.0%}")
+    sentence = "; ".join(parts) + "."
+    return sentence[0].upper() + sentence[1:] if parts else ""

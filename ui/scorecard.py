@@ -4,6 +4,7 @@ import streamlit as st
 
 from lab.data import DATASETS
 from lab.fairness import compared_groups
+from lab.privacy import risk_level, risk_sentence
 from lab.result import RunResult
 from models import REGISTRY
 from ui import plain
@@ -44,6 +45,36 @@ def fairness_ui(result: RunResult, *, positive: str) -> None:
             st.caption(plain.error_rates_sentence(attribute.eo_difference))
             for note in attribute.notes:
                 st.caption(f":warning: {note}")
+
+
+def privacy_ui(result: RunResult) -> None:
+    """How well membership inference works on this run, and its differential-privacy guarantee if any."""
+    st.markdown("**Privacy of the people in the training data** (membership inference on this model)")
+    if result.privacy is None:
+        st.caption("This run was stored before the lab measured privacy: train it again to see this section.")
+        return
+    attack = result.privacy.membership.loss
+    attack_column, dp_column = st.columns(2)
+    with attack_column:
+        _figure(
+            f"Membership inference: risk {risk_level(attack)}",
+            f"{attack.accuracy:.0%} right",
+            risk_sentence(attack),
+            help=f"Loss-threshold attack (Yeom et al. 2018): ROC AUC {attack.auc:.2f}, advantage "
+            f"{attack.advantage:.2f}, {attack.tpr_at_1pct_fpr:.0%} of members found when 1% of others are "
+            f"wrongly flagged; {attack.n_members} training and {attack.n_non_members} unseen records.",
+        )
+    with dp_column:
+        if result.privacy.private:
+            _figure(
+                "Differential privacy (ε, smaller is safer)",
+                f"ε = {result.privacy.epsilon:.2g}",
+                plain.dp_sentence(result.privacy.epsilon, result.privacy.delta),
+                help=f"opacus DP-SGD: noise multiplier {result.privacy.noise_multiplier:.2f}, each person's "
+                f"gradient clipped to {result.privacy.max_grad_norm:g}.",
+            )
+        else:
+            _figure("Differential privacy", "none", plain.not_private_sentence())
 
 
 def scorecard(result: RunResult, *, title: str, noun: str, positive: str) -> None:
@@ -98,6 +129,7 @@ def scorecard(result: RunResult, *, title: str, noun: str, positive: str) -> Non
                 )
                 _figure("Time per answer", f"{cost.latency_ms:.2g} ms", plain.latency_sentence(cost.latency_ms))
         fairness_ui(result, positive=positive)
+        privacy_ui(result)
         spec = result.spec
         if REGISTRY[spec.arch].family == "sklearn":
             settings = f"fitted in one go by scikit-learn, seed {spec.seed}"

@@ -9,8 +9,7 @@ OWNER = "owner_id"  # an anonymous id for this browser session: whose jobs are w
 JOBS = "train_jobs"  # job ids this session submitted and has not yet collected
 RESULTS = "train_results"  # run ids in this session's comparison, oldest first
 NOTICE = "train_notice"  # a message to show once after a rerun ("answered from an earlier run")
-FAIRNESS_JOBS = "fairness_jobs"  # job ids the Fairness page submitted and has not yet collected
-FAIRNESS_NOTICE = "fairness_notice"  # why a Fairness page job failed, shown once
+# Pages that train keep their jobs under "<page>_jobs" and a failure message under "<page>_notice" (ui.progress).
 
 
 def owner_id() -> str:

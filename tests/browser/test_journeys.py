@@ -66,3 +66,24 @@ def test_fairness_deep_link_audit_logistic_regression_on_compas_then_the_simulat
     slider.press("End")  # keyboard: the slider to its maximum, full bias
     expect(page.get_by_text(re.compile("The past decisions took points off every minority applicant"))).to_be_visible()
     page.screenshot(path=artifacts / "fairness-simulator.png", full_page=True)
+
+
+def test_train_a_private_cnn_with_the_dp_switch_and_read_its_privacy_quadrant(server, page, artifacts):
+    page.goto(f"{server}/train")
+    expect(page.get_by_role("heading", name="Train & Compare")).to_be_visible()
+    page.get_by_text("Train with differential privacy (opacus DP-SGD)").click()
+    budget = page.get_by_label(re.compile("Privacy budget ε"))
+    budget.fill("8")
+    budget.press("Enter")
+    page.get_by_text(re.compile("Training settings")).click()
+    epochs = page.get_by_label("Epochs (passes over the data)")
+    epochs.fill("2")
+    epochs.press("Enter")
+    page.get_by_role("button", name=re.compile("Train$")).click()
+
+    private = page.get_by_test_id("stMetric").filter(has_text="Differential privacy (ε, smaller is safer)").first
+    expect(private).to_be_visible(timeout=180_000)
+    value = float(private.get_by_test_id("stMetricValue").inner_text().removeprefix("ε = "))
+    assert 0 < value <= 8
+    expect(page.get_by_test_id("stMetric").filter(has_text="Membership inference").first).to_be_visible()
+    page.screenshot(path=artifacts / "private-scorecard.png", full_page=True)
