@@ -1,4 +1,4 @@
-"""A run's test-set predictions as a table, so anyone can audit it with their own tools."""
+"""A stored run brought back: its trained model, and its test-set predictions as a table anyone can audit."""
 
 import io
 
@@ -10,6 +10,7 @@ from lab.data import Dataset
 from lab.pipeline import prepare_data
 from lab.spec import RunSpec
 from lab.training import predict_proba
+from models.inputs import InputSpec
 
 
 def predictions_table(spec: RunSpec, weights: bytes, *, device: torch.device | None = None) -> pd.DataFrame:
@@ -30,18 +31,32 @@ def predictions_table(spec: RunSpec, weights: bytes, *, device: torch.device | N
     return table
 
 
-def stored_probabilities(spec: RunSpec, data: Dataset, weights: bytes, device: torch.device) -> np.ndarray:
-    """The stored model's probability of every class for every test sample, (N, n_classes)."""
-    from lab.baselines import baseline_from_bytes, probabilities
+def load_trained(spec: RunSpec, inputs: InputSpec, weights: bytes, device: torch.device):
+    """The trained model of a stored run, ready to answer: an eval-mode nn.Module on `device`, or a fitted
+    scikit-learn estimator (for the "sklearn" family).
+
+    `inputs` is the run's InputSpec (`prepare_data(spec, device).inputs`); `weights` come from RunStore.weights.
+    """
+    from lab.baselines import baseline_from_bytes
     from models import REGISTRY, build_model
 
     if REGISTRY[spec.arch].family == "sklearn":
-        return probabilities(baseline_from_bytes(weights), data.test)
-    model = build_model(spec.arch, data.inputs)
+        return baseline_from_bytes(weights)
+    model = build_model(spec.arch, inputs)
     if spec.dp_epsilon is not None:
         from lab.dp import prepare_for_dp
 
         model = prepare_for_dp(model)  # the layers it was trained with (group norm for batch norm, ...)
     model = model.to(device)
     model.load_state_dict(torch.load(io.BytesIO(weights), map_location=device, weights_only=True))
-    return predict_proba(model, data.test, device).numpy()
+    return model.eval()
+
+
+def stored_probabilities(spec: RunSpec, data: Dataset, weights: bytes, device: torch.device) -> np.ndarray:
+    """The stored model's probability of every class for every test sample, (N, n_classes)."""
+    from lab.baselines import probabilities
+
+    model = load_trained(spec, data.inputs, weights, device)
+    if isinstance(model, torch.nn.Module):
+        return predict_proba(model, data.test, device).numpy()
+    return probabilities(model, data.test)

@@ -71,6 +71,10 @@ def spec_form_ui(*, seed: int) -> list[RunSpec]:
             format="%g",
             key="train_dp_epsilon",
         )
+        st.caption(
+            "DP's clipped, noisy steps learn slowly at the usual learning rate: try 0.01 in the training settings "
+            "(the MLP on the digits at ε = 1 reaches 11 % at 0.001, 86 % at 0.01)."
+        )
     defaults = RunSpec()
     with st.expander("Training settings (the suggested ones finish in seconds to a minute on a laptop)"):
         left, middle, right = st.columns(3)
