@@ -5,12 +5,14 @@ python -m lab archs
 python -m lab train --dataset digits --arch cnn [--epochs 10 --lr 0.001 --batch-size 64
                     --optimizer adam --seed 0 --patience 0] [--drop-sensitive] [--dp-epsilon E] [--json]
                     [--export-predictions PATH]
+python -m lab predict --run RUN_ID (--image PATH | --text TEXT | --row JSON) [--explain] [--json]
 """
 
 import argparse
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from lab.spec import RunSpec, SpecError
 
@@ -56,7 +58,23 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         help="write the test set's labels, predictions, scores and sensitive attributes to this CSV file",
     )
+    answer = commands.add_parser("predict", help="a stored run's answer for one image, text or person")
+    answer.add_argument("--run", required=True, metavar="RUN_ID", help="a run id from the store")
+    given = answer.add_mutually_exclusive_group(required=True)
+    given.add_argument("--image", type=Path, metavar="PATH", help="an image of one digit (PNG, JPEG, GIF, BMP, WebP)")
+    given.add_argument("--text", help="a review")
+    given.add_argument("--row", metavar="JSON", help='one person as a JSON object, e.g. {"age": 30, "sex": "Female"}')
+    answer.add_argument(
+        "--explain", action="store_true", help="also say which parts of the input moved the answer (captum)"
+    )
+    answer.add_argument("--json", action="store_true", help="print the answer as one JSON object")
     return top
+
+
+def fail(message: str) -> NoReturn:
+    """One line on stderr and exit code 2: the person's input or arguments are at fault."""
+    sys.stderr.write(f"error: {message}\n")
+    raise SystemExit(2)
 
 
 def list_datasets() -> None:
@@ -151,9 +169,111 @@ def train(args: argparse.Namespace) -> None:
         )
 
 
+def _file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as problem:
+        fail(f"cannot read {path}: {problem.strerror or problem}")
+
+
+def _person(row: str) -> dict:
+    """The --row argument as a mapping of field names to values."""
+    try:
+        person = json.loads(row)
+    except json.JSONDecodeError:
+        person = None
+    if not isinstance(person, dict):
+        fail('--row must be a JSON object of fields and values, e.g. {"age": 30, "sex": "Female"}')
+    return person
+
+
+def predict_one(args: argparse.Namespace) -> None:
+    import torch
+
+    from lab.config import load_settings
+    from lab.pipeline import prepare_data
+    from lab.predict import InputError, image_to_input, predict, row_to_input, text_to_input
+    from lab.store import RunStore
+
+    store = RunStore(load_settings().store_url)
+    result = store.get(args.run)
+    weights = None if result is None else store.weights(args.run)
+    if result is None or weights is None:
+        fail(f"there is no run {args.run!r} with its weights in the store")
+    spec = result.spec
+    device = torch.device("cpu")  # one input: the CPU has answered before a GPU would have started
+    data = prepare_data(spec, device)
+    try:
+        if args.image is not None:
+            x, notices = image_to_input(_file(args.image), data.inputs, dataset=spec.dataset)
+        elif args.text is not None:
+            x, notices = text_to_input(args.text, data)
+        else:
+            x, notices = row_to_input(_person(args.row), data, seed=spec.seed)
+    except InputError as problem:
+        fail(str(problem))
+    answer = predict(spec, weights, x, device=device, notices=notices)
+    probabilities = dict(zip(answer.classes, answer.probabilities, strict=True))
+    explanation = explain_one(spec, data, weights, x, answer.classes.index(answer.predicted)) if args.explain else None
+    if args.json:
+        record = {"run_id": args.run, "predicted": answer.predicted, "probabilities": probabilities}
+        if explanation is not None:
+            record["explanation"] = {
+                "method": explanation.method,
+                "labels": list(explanation.labels),
+                "values": explanation.values.tolist(),
+                "convergence_delta": explanation.convergence_delta,
+                "reading": explanation.reading,
+                "caveat": explanation.caveat,
+            }
+        print(json.dumps({**record, "notices": list(answer.notices)}))
+        return
+    print(
+        f"run {args.run}: {spec.arch} on {spec.dataset} predicts {answer.predicted} "
+        f"({probabilities[answer.predicted]:.1%})"
+    )
+    width = max(len(name) for name in answer.classes)
+    for name, probability in probabilities.items():
+        print(f"  {name:<{width}}  {probability:6.1%}")
+    for notice in answer.notices:
+        print(f"  note: {notice}")
+    if explanation is not None:
+        print(f"  explanation  {explanation.method}: {explanation.reading}")
+        if explanation.labels:  # a text's words or a person's columns: the five that moved the answer most
+            strongest = sorted(zip(explanation.labels, explanation.values, strict=True), key=lambda p: -abs(p[1]))
+            print("  strongest    " + ", ".join(f"{label} {value:+.3f}" for label, value in strongest[:5]))
+        print(f"  caveat       {explanation.caveat}")
+
+
+def explain_one(spec: RunSpec, data, weights: bytes, x, target: int):
+    """captum's attribution for one input of a stored run, on the CPU."""
+    import torch
+
+    from lab.audit import load_trained
+    from lab.explain import explain_image, explain_row, explain_text, typical_row
+
+    model = load_trained(spec, data.inputs, weights, torch.device("cpu"))
+    classes = data.card.classes
+    if data.inputs.modality == "image":
+        return explain_image(model, x, target=target, classes=classes)
+    if data.inputs.modality == "table":
+        return explain_row(
+            model, x, target=target, feature_names=data.feature_names, baseline=typical_row(data), classes=classes
+        )
+    if data.inputs.modality == "text":
+        return explain_text(model, x, target=target, vocab=data.vocab, classes=classes)
+    fail("explanations for the pretrained MiniLM model are not available: it reads a 384-number summary of the text")
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    {"datasets": lambda: list_datasets(), "archs": lambda: list_archs(), "train": lambda: train(args)}[args.command]()
+    commands = {
+        "datasets": lambda: list_datasets(),
+        "archs": lambda: list_archs(),
+        "train": lambda: train(args),
+        "predict": lambda: predict_one(args),
+    }
+    commands[args.command]()
 
 
 if __name__ == "__main__":

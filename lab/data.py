@@ -201,6 +201,18 @@ def _text_splits(raw: _Raw, parts: tuple[np.ndarray, ...]) -> tuple[tuple[Split,
     return splits, vocab
 
 
+def training_rows(name: str, *, seed: int) -> pd.DataFrame:
+    """The training rows of a table dataset for a seed, every column with its raw values (sensitive ones included).
+
+    These are the rows a run's TableEncoder was fitted on: fitting one again on the run's feature columns
+    encodes a new person exactly as training did.
+    """
+    raw = _raw(name)
+    if raw.table is None:
+        raise ValueError(f"{name!r} is not a table dataset.")
+    return raw.table.iloc[split_indices(raw.y, seed=seed)[0]]
+
+
 def _table_splits(
     raw: _Raw, parts: tuple[np.ndarray, ...], sensitive: tuple[str, ...], *, drop_sensitive: bool
 ) -> tuple[tuple[Split, ...], tables.TableEncoder]:
