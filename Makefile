@@ -48,3 +48,4 @@ benchmarks: $(VENV)/.dev-installed
 	$(PY) benchmarks/home_first_render.py
 	$(PY) benchmarks/fairness_overhead.py
 	$(PY) benchmarks/privacy_costs.py
+	$(PY) benchmarks/predict_explain.py
