@@ -1,27 +1,9 @@
 """The Fairness page's journeys through the router with AppTest: audit, unawareness, mitigation, simulator, WEAT."""
 
 import re
-import time
-from pathlib import Path
 
+from page_harness import open_page, run_until
 from streamlit.testing.v1 import AppTest
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def open_fairness() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    return at.switch_page("views/fairness.py").run()
-
-
-def run_until(at: AppTest, done, timeout: float = 180) -> AppTest:
-    """AppTest does not fire run_every: re-run the script until `done(at)` or time runs out."""
-    deadline = time.monotonic() + timeout
-    while not done(at):
-        assert time.monotonic() < deadline, "the page never got there"
-        time.sleep(0.3)
-        at.run()
-    return at
 
 
 def mitigation_table(at: AppTest):
@@ -41,7 +23,7 @@ def points(sentence_start: str, text: str) -> list[int]:
 
 def test_adult_logistic_regression_gap_by_sex_and_the_thresholds_that_close_it():
     """Acceptance: adult + logistic regression + sex: a gap above 10 points; ThresholdOptimizer (DP) below 5."""
-    at = open_fairness()
+    at = open_page("fairness")
     at.selectbox(key="fairness_dataset").set_value("adult")
     at.selectbox(key="fairness_arch").set_value("logreg").run()
     at.button(key="fairness_train").click().run()
@@ -63,7 +45,7 @@ def test_adult_logistic_regression_gap_by_sex_and_the_thresholds_that_close_it()
 
 
 def test_intersections_and_small_groups_are_shown_with_a_warning_not_a_crash():
-    at = open_fairness()
+    at = open_page("fairness")
     at.selectbox(key="fairness_dataset").set_value("compas")
     at.selectbox(key="fairness_arch").set_value("logreg").run()
     at.button(key="fairness_train").click().run()
@@ -81,7 +63,7 @@ def _has(at: AppTest, key: str) -> bool:
 
 
 def test_hiring_simulator_shows_a_wider_gap_when_the_history_is_biased():
-    at = open_fairness()
+    at = open_page("fairness")
     fair = points("The past decisions were fair", markdown(at))
     at.slider(key="fairness_sim_bias").set_value(100).run()
     biased = points("The past decisions took points off", markdown(at))
@@ -93,7 +75,7 @@ def test_hiring_simulator_shows_a_wider_gap_when_the_history_is_biased():
 
 
 def test_word_association_test_runs_on_the_pretrained_encoder():
-    at = open_fairness()
+    at = open_page("fairness")
     at.button(key="fairness_weat_run").click().run(timeout=120)
     effect = next(m for m in at.metric if m.label.startswith("Effect size"))
     assert -2 <= float(effect.value) <= 2

@@ -1,28 +1,13 @@
 """Every page through the router with AppTest; widgets found by key; one real training through the page."""
 
-import time
 from pathlib import Path
 
 import pytest
+from page_harness import open_page, run_until
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted((ROOT / "views").glob("*.py"))
-
-
-def open_page(name: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    return at.switch_page(f"views/{name}.py").run()
-
-
-def run_until(at: AppTest, done, timeout: float = 120) -> AppTest:
-    """AppTest does not fire run_every: re-run the script until `done(at)` or time runs out."""
-    deadline = time.monotonic() + timeout
-    while not done(at):
-        assert time.monotonic() < deadline, "the page never got there"
-        time.sleep(0.3)
-        at.run()
-    return at
 
 
 def has_scorecard(at: AppTest) -> bool:

@@ -1,26 +1,7 @@
 """The Privacy page's journeys through the router with AppTest: the attack, overfitting, the DP sweep, the notes."""
 
-import time
-from pathlib import Path
-
+from page_harness import open_page, run_until
 from streamlit.testing.v1 import AppTest
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def open_privacy() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    return at.switch_page("views/privacy.py").run()
-
-
-def run_until(at: AppTest, done, timeout: float = 240) -> AppTest:
-    """AppTest does not fire run_every: re-run the script until `done(at)` or time runs out."""
-    deadline = time.monotonic() + timeout
-    while not done(at):
-        assert time.monotonic() < deadline, "the page never got there"
-        time.sleep(0.3)
-        at.run()
-    return at
 
 
 def text(at: AppTest) -> str:
@@ -28,7 +9,7 @@ def text(at: AppTest) -> str:
 
 
 def test_the_attack_is_explained_and_the_notes_cover_real_people():
-    at = open_privacy()
+    at = open_page("privacy")
     assert not at.exception
     assert "trained on" in at.info[0].value  # the attack in three sentences, at the top
     at.selectbox(key="privacy_notes_dataset").set_value("compas").run()
@@ -37,7 +18,7 @@ def test_the_attack_is_explained_and_the_notes_cover_real_people():
 
 
 def test_overfitting_then_the_dp_sweep_then_the_attack_on_a_chosen_run():
-    at = open_privacy()
+    at = open_page("privacy")
     at.selectbox(key="privacy_overfit_data").set_value("digits").run()
     at.button(key="privacy_overfit_train").click().run()
     run_until(at, lambda at: "right on its training records" in text(at))
@@ -56,8 +37,7 @@ def test_overfitting_then_the_dp_sweep_then_the_attack_on_a_chosen_run():
 
 
 def test_the_dp_switch_on_train_and_compare_refuses_impossible_budgets_in_plain_words():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("views/train.py").run()
+    at = open_page("train")
     at.toggle(key="train_dp").set_value(True).run()
     at.number_input(key="train_dp_epsilon").set_value(0.0)
     at.button(key="train_start").click().run()
