@@ -12,6 +12,7 @@ pages = {
         st.Page("views/train.py", title="Train & Compare", icon=":material/model_training:", url_path="train"),
         st.Page("views/fairness.py", title="Fairness", icon=":material/balance:", url_path="fairness"),
         st.Page("views/privacy.py", title="Privacy", icon=":material/policy:", url_path="privacy"),
+        st.Page("views/try_model.py", title="Try a model", icon=":material/draw:", url_path="try"),
     ],
 }
 navigation = st.navigation(pages)

@@ -191,3 +191,26 @@ def overfitting_figure(runs: list[tuple[int, RunResult]]) -> go.Figure:
         yaxis=dict(title="%", range=[40, 101]),
     )
     return _layout(figure, title="Training longer: the model memorises, and the attack notices")
+
+
+def probabilities_figure(classes: tuple[str, ...], probabilities: tuple[float, ...]) -> go.Figure:
+    """One bar per class: how sure the model is of each answer."""
+    figure = go.Figure(go.Bar(x=list(classes), y=[p * 100 for p in probabilities], marker_color=PALETTE[0]))
+    figure.update_layout(yaxis=dict(title="probability (%)", range=[0, 100]), xaxis=dict(type="category"))
+    return _layout(figure, title="How sure it is of each answer", height=280)
+
+
+def attribution_figure(values, labels: tuple[str, ...], *, top: int = 15) -> go.Figure:
+    """An image's attributions as a heatmap (red: toward the answer); words or columns as the `top` strongest bars."""
+    import numpy as np
+
+    values = np.asarray(values)
+    if values.ndim == 2:
+        figure = go.Figure(go.Heatmap(z=values[::-1], colorscale="RdBu_r", zmid=0))
+        figure.update_layout(yaxis=dict(scaleanchor="x", showticklabels=False), xaxis=dict(showticklabels=False))
+    else:
+        order = np.argsort(np.abs(values))[-top:]
+        colours = [PALETTE[3] if v > 0 else PALETTE[0] for v in values[order]]
+        figure = go.Figure(go.Bar(x=values[order], y=[labels[i] for i in order], orientation="h", marker_color=colours))
+        figure.update_layout(xaxis=dict(title="← away from the answer · toward it →"))
+    return _layout(figure, title="What moved the answer", height=360)

@@ -9,6 +9,7 @@ st.markdown(page_text("home_intro"))
 st.page_link("views/train.py", label="Start: Train & Compare", icon=":material/model_training:")
 st.page_link("views/fairness.py", label="Who is treated unfairly: Fairness", icon=":material/balance:")
 st.page_link("views/privacy.py", label="What a model leaks: Privacy", icon=":material/policy:")
+st.page_link("views/try_model.py", label="Draw a digit for a model: Try a model", icon=":material/draw:")
 
 st.header("The models you can train")
 for arch in architectures().values():

@@ -87,3 +87,24 @@ def test_train_a_private_cnn_with_the_dp_switch_and_read_its_privacy_quadrant(se
     assert 0 < value <= 8
     expect(page.get_by_test_id("stMetric").filter(has_text="Membership inference").first).to_be_visible()
     page.screenshot(path=artifacts / "private-scorecard.png", full_page=True)
+
+
+def test_draw_a_digit_on_the_canvas_and_get_an_answer_with_its_explanation(server, page, artifacts):
+    page.goto(f"{server}/train")  # a CNN on the digits (answered from the store if an earlier journey trained it)
+    page.get_by_role("button", name=re.compile("Train$")).click()
+    expect(page.get_by_test_id("stMetric").filter(has_text="Test accuracy").first).to_be_visible(timeout=180_000)
+
+    page.goto(f"{server}/try")
+    expect(page.get_by_role("heading", name="Try a model")).to_be_visible()
+    canvas = page.locator("canvas").last
+    expect(canvas).to_be_visible()
+    box = canvas.bounding_box()
+    left, top = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.2
+    page.mouse.move(left, top)  # a "1": one stroke from top to bottom
+    page.mouse.down()
+    for step in range(1, 21):
+        page.mouse.move(left, top + box["height"] * 0.6 * step / 20)
+    page.mouse.up()
+    expect(page.get_by_text(re.compile("The model says: "))).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(re.compile("Integrated Gradients"))).to_be_visible()
+    page.screenshot(path=artifacts / "try-a-model.png", full_page=True)

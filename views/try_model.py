@@ -1,0 +1,35 @@
+"""Try a model: draw, upload, type or fill in a person, and see the answer, why, and what it cost."""
+
+import streamlit as st
+
+from ui.try_model import (
+    answer_ui,
+    counterfactual_ui,
+    explanation_ui,
+    image_input_ui,
+    pick_run_ui,
+    row_input_ui,
+    text_input_ui,
+    title,
+)
+
+st.title("Try a model")
+st.write(
+    "Give a trained model something of your own: a digit drawn with the mouse, a picture, a review, or a person. "
+    "See what it answers, how sure it is, and which parts of your input moved the answer."
+)
+model = pick_run_ui()
+if model is None:
+    st.stop()
+st.subheader(title(model))
+reader = {"image": image_input_ui, "text": text_input_ui, "table": row_input_ui}[model.data.inputs.modality]
+given = reader(model)
+if given is None:
+    st.stop()
+x, notices = given
+answer = answer_ui(model, x, notices)
+st.header("Why it answered that")
+explanation_ui(model, x, answer)
+if model.data.inputs.modality == "table" and model.data.card.sensitive:
+    st.header("The same person, another group")
+    counterfactual_ui(model, x)
