@@ -16,30 +16,9 @@ import torch
 from torch import nn
 
 from lab.data import Dataset
+from lab.fairness import FlipRate
 
 Predict = Callable[[np.ndarray], np.ndarray]  # encoded rows, float32 (N, C) -> decisions, class ids (N,)
-
-
-@dataclass(frozen=True)
-class FlipRate:
-    """How many test people get another decision when only their group changes."""
-
-    attribute: str  # "sex"
-    flipped: int  # test people whose decision changes for at least one other group
-    people: int  # test people
-    note: str = ""  # when the rate says less than it seems: the model never read the attribute
-
-    @property
-    def rate(self) -> float:
-        """Share of the test people whose decision flips, 0..1."""
-        return self.flipped / self.people if self.people else 0.0
-
-    @property
-    def sentence(self) -> str:
-        return (
-            f"Changing only {self.attribute} flipped the decision for {100 * self.rate:.1f} % of the "
-            f"{_thousands(self.people)} people in the test set."
-        )
 
 
 @dataclass(frozen=True)
@@ -162,7 +141,3 @@ def _unaware_note(attribute: str) -> str:
         "rate is 0 by construction. The model can still treat groups differently through columns that give the "
         "group away (proxies); the fairness gaps between groups show whether it does."
     )
-
-
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", " ")

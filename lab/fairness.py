@@ -58,9 +58,32 @@ class Mitigation:
 
 
 @dataclass(frozen=True)
+class FlipRate:
+    """How many test people get another decision when only their group changes."""
+
+    attribute: str  # "sex"
+    flipped: int  # test people whose decision changes for at least one other group
+    people: int  # test people
+    note: str = ""  # when the rate says less than it seems: the model never read the attribute
+
+    @property
+    def rate(self) -> float:
+        """Share of the test people whose decision flips, 0..1."""
+        return self.flipped / self.people if self.people else 0.0
+
+    @property
+    def sentence(self) -> str:
+        return (
+            f"Changing only {self.attribute} flipped the decision for {100 * self.rate:.1f} % of the "
+            f"{f'{self.people:,}'.replace(',', ' ')} people in the test set."
+        )
+
+
+@dataclass(frozen=True)
 class FairnessReport:
     attributes: tuple[AttributeFairness, ...]  # each sensitive attribute, then their intersection ("sex × race")
     mitigations: tuple[Mitigation, ...] = ()  # per single attribute, what each mitigation method changes
+    flip_rates: tuple[FlipRate, ...] = ()  # per sensitive attribute: decisions that change with the group alone
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -75,6 +98,7 @@ class FairnessReport:
                 Mitigation(m["method"], m["accuracy"], AttributeFairness.from_dict(m["fairness"]))
                 for m in data.get("mitigations", ())
             ),
+            tuple(FlipRate(**f) for f in data.get("flip_rates", ())),
         )
 
     def attribute(self, name: str) -> AttributeFairness | None:

@@ -256,8 +256,10 @@ def measure_fairness(
     scores : a split -> the trained model's probability of every class, (N, 2).
     data : the run's dataset, with each row's groups.
     spec : the run's settings (its seed fixes the mitigations' random draws).
-    model : the trained model; a logistic regression is also retrained under a constraint (ExponentiatedGradient).
+    model : the trained model: each test person's decision with only their group changed (the flip rate), and a
+        logistic regression is also retrained under a constraint (ExponentiatedGradient).
     """
+    from lab.counterfactual import flip_rate
     from lab.mitigation import exponentiated_gradient, threshold_mitigations
 
     if not data.card.sensitive or data.inputs.n_classes != 2 or data.test.groups is None:
@@ -293,7 +295,8 @@ def measure_fairness(
                     seed=spec.seed,
                 )
             )
-    return FairnessReport(report.attributes, tuple(mitigations))
+    flips = () if model is None else tuple(flip_rate(model, data, attribute=a) for a in data.card.sensitive)
+    return FairnessReport(report.attributes, tuple(mitigations), flips)
 
 
 def measure_privacy(

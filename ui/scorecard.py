@@ -43,6 +43,9 @@ def fairness_ui(result: RunResult, *, positive: str) -> None:
             )
             st.caption(plain.four_fifths_sentence(attribute.dp_ratio, attribute.passes_four_fifths))
             st.caption(plain.error_rates_sentence(attribute.eo_difference))
+            for flip in result.fairness.flip_rates:
+                if flip.attribute == attribute.attribute:
+                    st.caption(f"{flip.sentence} {flip.note}".strip())
             for note in attribute.notes:
                 st.caption(f":warning: {note}")
 

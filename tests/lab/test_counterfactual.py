@@ -148,3 +148,19 @@ def test_groups_are_read_in_the_encoders_order(aware: History) -> None:
         lambda x: np.zeros(len(x), dtype=np.int64), aware.data, aware.data.test.x[0], attribute="group"
     )
     assert list(row.decisions) == list(aware.encoder.categories["group"])
+
+
+def test_every_run_on_people_carries_its_flip_rates_for_the_scorecard():
+    from lab.audit import load_trained
+    from lab.pipeline import prepare_data, run
+    from lab.result import RunResult
+
+    result, weights = run(RunSpec("compas", "logreg"))
+    data = prepare_data(result.spec, torch.device("cpu"))
+    model = load_trained(result.spec, data.inputs, weights, torch.device("cpu"))
+    assert [f.attribute for f in result.fairness.flip_rates] == ["race", "sex"]
+    for stored in result.fairness.flip_rates:
+        assert stored == flip_rate(model, data, attribute=stored.attribute)  # the same figure, computed again
+    assert RunResult.from_dict(result.to_dict()) == result
+    unaware, _ = run(RunSpec("compas", "logreg", drop_sensitive=True))
+    assert all(f.flipped == 0 and "by construction" in f.note for f in unaware.fairness.flip_rates)

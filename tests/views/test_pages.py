@@ -94,6 +94,7 @@ def test_a_census_run_shows_fairness_between_groups_on_its_scorecard():
     assert "Gap in selection rate by sex" in labels and "Gap in selection rate by race" in labels
     assert any('predicted "more than $50K"' in caption.value for caption in at.caption)
     assert any("four-fifths rule" in caption.value for caption in at.caption)
+    assert any("Changing only sex flipped the decision for" in caption.value for caption in at.caption)
     assert not at.exception
 
 
