@@ -214,3 +214,13 @@ def attribution_figure(values, labels: tuple[str, ...], *, top: int = 15) -> go.
         figure = go.Figure(go.Bar(x=values[order], y=[labels[i] for i in order], orientation="h", marker_color=colours))
         figure.update_layout(xaxis=dict(title="← away from the answer · toward it →"))
     return _layout(figure, title="What moved the answer", height=360)
+
+
+def attention_figure(mean, labels: tuple[str, ...]) -> go.Figure:
+    """Where each position looked (rows), averaged over the Transformer's layers and heads: each row sums to 1."""
+    figure = go.Figure(go.Heatmap(z=mean, x=list(labels), y=list(labels), colorscale="Blues", zmin=0))
+    figure.update_layout(
+        xaxis=dict(title="looked at", type="category"),
+        yaxis=dict(title="position", type="category", autorange="reversed"),
+    )
+    return _layout(figure, title="Attention: where each position looked", height=480)

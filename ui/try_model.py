@@ -12,7 +12,7 @@ from lab.cost import FALLBACK_WATTS
 from lab.data import Dataset, training_rows
 from lab.predict import InputError, Prediction, image_to_input, predict, row_to_input, text_to_input
 from lab.result import RunResult
-from ui.charts import attribution_figure, probabilities_figure
+from ui.charts import attention_figure, attribution_figure, probabilities_figure
 from ui.compare import finished_when, run_label, spec_title
 from ui.services import run_store
 
@@ -162,6 +162,13 @@ def explanation_ui(model: Trained, x: torch.Tensor, answer: Prediction) -> None:
     st.plotly_chart(attribution_figure(why.values, why.labels), key="try_explanation")
     st.markdown(why.reading)
     st.caption(f"{why.method}. {why.caveat}")
+    if model.result.spec.arch == "transformer":
+        from lab.explain import attention_map
+
+        attention = attention_map(model.model, x, vocab=model.data.vocab, feature_names=model.data.feature_names)
+        st.plotly_chart(attention_figure(attention.mean, attention.labels), key="try_attention")
+        st.markdown(attention.reading)
+        st.caption(attention.caveat)
 
 
 def counterfactual_ui(model: Trained, x: torch.Tensor) -> None:

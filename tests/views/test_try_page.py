@@ -51,3 +51,15 @@ def test_a_person_gets_an_answer_and_the_same_person_in_another_group(stored):
     text = "\n".join(m.value for m in [*at.markdown, *at.caption])
     assert "flipped the decision for" in text  # the flip rate over the test set, per attribute
     assert "race" in text and "sex" in text
+
+
+def test_a_transformer_shows_where_its_attention_went():
+    store = RunStore(load_settings().store_url)
+    result, weights = run(RunSpec("reviews", "transformer", epochs=1))
+    store.save(result, weights=weights)
+    at = open_page("try_model")
+    at.selectbox(key="try_run").set_value(result.run_id).run()
+    at.text_area(key="try_text").set_value("Not good at all, stale and bitter.")
+    at.button(key="try_ask_text").click().run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 3  # the probabilities, the words' shares, and the attention map
