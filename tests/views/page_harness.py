@@ -18,7 +18,8 @@ def run_until(at: AppTest, done, timeout: float = 240) -> AppTest:
     """AppTest does not fire run_every: re-run the script until `done(at)` or time runs out."""
     deadline = time.monotonic() + timeout
     while not done(at):
-        assert time.monotonic() < deadline, "the page never got there"
+        errors = [error.value for error in at.error]  # a failed job says why on the page
+        assert time.monotonic() < deadline, f"the page never got there; its errors: {errors}"
         time.sleep(0.3)
         at.run()
     return at
