@@ -148,6 +148,62 @@ def explain_text(
     )
 
 
+def explain_minilm_text(
+    head: nn.Module, text: str, *, target: int, classes: Sequence[str] | None = None, n_steps: int = STEPS
+) -> Attribution:
+    """Integrated Gradients over the pretrained MiniLM's word-piece vectors, through the frozen encoder and the head.
+
+    The text is read as the run's training texts were (as lab.predict.text_to_input does: cleaned, at most
+    MAX_LENGTH encoder tokens); the path runs from [PAD] vectors to the pieces' own vectors, [CLS] and [SEP]
+    included, so the shares add up to the change in the probability.
+
+    Parameters
+    ----------
+    head : a trained MiniLMHead (lab.audit.load_trained of a "minilm" run).
+    text : the text as typed; it is cleaned as the training texts were.
+    target : the class to explain, usually the predicted one.
+    """
+    from lab import text as words
+    from lab.embeddings import MAX_LENGTH
+    from lab.predict import MAX_TEXT_CHARS
+    from models.minilm import MiniLMClassifier, load_encoder
+
+    device = next(head.parameters()).device
+    tokenizer, encoder = load_encoder(str(device))
+    cleaned = words.clean(text[:MAX_TEXT_CHARS])
+    ids = tokenizer([cleaned], truncation=True, max_length=MAX_LENGTH, return_tensors="pt")["input_ids"].to(device)
+    model = MiniLMClassifier(encoder, head.eval(), tokenizer.pad_token_id)
+    layer = encoder.get_input_embeddings()
+    with torch.no_grad():
+        start = layer(torch.full_like(ids, tokenizer.pad_token_id))  # (1, T, D)
+    attributions, delta, score, baseline_score = _integrate_over_layer(model, ids, layer, start, target, n_steps)
+    name = _class_name(target, classes)
+    return Attribution(
+        values=attributions[0].sum(dim=-1).cpu().numpy(),  # (T, D) -> one value per word piece
+        labels=tuple(tokenizer.convert_ids_to_tokens(ids[0].tolist())),
+        target=target,
+        output="probability",
+        score=score,
+        baseline_score=baseline_score,
+        convergence_delta=delta,
+        method=(
+            f"Integrated Gradients (captum) through the pretrained MiniLM encoder, {n_steps} steps, "
+            "from blanked-out word pieces"
+        ),
+        reading=(
+            f"Each word piece's value is how much it pushed the model towards {name} (positive) or away from it "
+            f"(negative), compared with the same text with every piece blanked out. MiniLM cuts rare words into "
+            f"pieces (##ing) and adds [CLS] and [SEP] at the start and end. Together the pieces move the "
+            f"probability of {name} from {_percent(baseline_score)} to {_percent(score)}."
+        ),
+        caveat=(
+            "It explains this model on this text only. The encoder reads every piece in the context of the "
+            "others, so a piece's value also carries what its neighbours mean to it: a large value says the "
+            "model leaned on that place in the text, not that the word alone decides."
+        ),
+    )
+
+
 def explain_row(
     model,
     x: torch.Tensor,

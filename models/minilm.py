@@ -58,6 +58,24 @@ class MiniLMHead(nn.Module):
         return self.head(self.dropout(x))  # (B, D) -> (B, n_classes)
 
 
+class MiniLMClassifier(nn.Module):
+    """The frozen encoder and a trained head as one model reading token ids, to explain an answer word by word.
+
+    Training never needs it (the head reads cached sentence vectors); it recomputes the same vector from the
+    tokens, so a gradient can flow from the answer back to each word's vector.
+    """
+
+    def __init__(self, encoder: nn.Module, head: MiniLMHead, pad_id: int) -> None:
+        super().__init__()
+        self.encoder, self.head, self.pad_id = encoder, head, pad_id
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        mask = ids != self.pad_id  # (B, T)
+        hidden = self.encoder(input_ids=ids, attention_mask=mask.long()).last_hidden_state  # (B, T, D)
+        vector = nn.functional.normalize(masked_mean(hidden, mask), dim=1)  # (B, D), as encode_texts pools
+        return self.head(vector)  # (B, n_classes)
+
+
 class Encoder(NamedTuple):
     tokenizer: Any  # a transformers fast tokenizer
     model: nn.Module  # a transformers BertModel, eval mode, frozen

@@ -200,6 +200,17 @@ def probabilities_figure(classes: tuple[str, ...], probabilities: tuple[float, .
     return _layout(figure, title="How sure it is of each answer", height=280)
 
 
+def input_figure(pixels) -> go.Figure:
+    """The picture as the model reads it, after scaling: dark ink on white, one square per input pixel."""
+    import numpy as np
+
+    pixels = np.asarray(pixels)
+    height, width = pixels.shape
+    figure = go.Figure(go.Heatmap(z=pixels[::-1], colorscale="Greys", zmin=0, zmax=1, showscale=False))
+    figure.update_layout(yaxis=dict(scaleanchor="x", showticklabels=False), xaxis=dict(showticklabels=False))
+    return _layout(figure, title=f"What the model sees: {width} x {height} pixels", height=360)
+
+
 def attribution_figure(values, labels: tuple[str, ...], *, top: int = 15) -> go.Figure:
     """An image's attributions as a heatmap (red: toward the answer); words or columns as the `top` strongest bars."""
     import numpy as np

@@ -18,3 +18,14 @@ def architectures() -> dict[str, dict[str, str]]:
     """Short name, title and plain-words summary of each architecture, in registry order."""
     with open(ASSETS / "architectures.toml", "rb") as file:
         return tomllib.load(file)
+
+
+@cache
+def _column_labels() -> dict[str, str]:
+    with open(ASSETS / "columns.toml", "rb") as file:
+        return tomllib.load(file)
+
+
+def column_label(name: str) -> str:
+    """A table column's name in plain words (assets/columns.toml), or the name with spaces for underscores."""
+    return _column_labels().get(name, name.replace("_", " "))

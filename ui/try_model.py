@@ -10,13 +10,17 @@ import torch
 
 from lab.cost import FALLBACK_WATTS
 from lab.data import Dataset, training_rows
+from lab.device import describe, pick_device
 from lab.predict import InputError, Prediction, image_to_input, predict, row_to_input, text_to_input
 from lab.result import RunResult
-from ui.charts import attention_figure, attribution_figure, probabilities_figure
-from ui.compare import finished_when, run_label, spec_title
+from ui.charts import attention_figure, attribution_figure, input_figure, probabilities_figure
+from ui.compare import finished_when, run_label
+from ui.content import column_label
 from ui.services import run_store
 
-CPU = torch.device("cpu")  # one input at a time: the CPU has answered before a GPU would have started
+# The explanations and counterfactuals run many small passes on the CPU copy, which every session shares;
+# the answer itself runs on the fastest device, which the page reports with its time.
+CPU = torch.device("cpu")
 
 
 class Trained(NamedTuple):
@@ -38,7 +42,7 @@ def trained(run_id: str) -> Trained:
 
 
 def pick_run_ui() -> Trained | None:
-    runs = [r for r in run_store().recent(200) if r.spec.arch != "minilm"]
+    runs = run_store().recent(200)
     if not runs:
         st.info("No model has been trained yet: train one on Train & Compare, then come back.")
         return None
@@ -112,11 +116,12 @@ def row_input_ui(model: Trained) -> tuple[torch.Tensor, list[str]] | None:
             values = frame[name]
             with columns[i % 3]:
                 if values.dtype.kind in "if":
-                    person[name] = st.number_input(name, value=float(values.median()), key=f"try_field_{name}")
+                    median = float(values.median())
+                    person[name] = st.number_input(column_label(name), value=median, key=f"try_field_{name}")
                 else:
                     options = sorted(values.dropna().astype(str).unique())
-                    common = str(values.mode().iloc[0])
-                    person[name] = st.selectbox(name, options, index=options.index(common), key=f"try_field_{name}")
+                    common = options.index(str(values.mode().iloc[0]))
+                    person[name] = st.selectbox(column_label(name), options, index=common, key=f"try_field_{name}")
         asked = st.form_submit_button("Ask the model")
     if not asked:
         return None
@@ -129,8 +134,9 @@ def row_input_ui(model: Trained) -> tuple[torch.Tensor, list[str]] | None:
 
 def answer_ui(model: Trained, x: torch.Tensor, notices: list[str]) -> Prediction:
     """The answer with every class's probability, what was changed in the input, and what answering cost."""
+    device = pick_device()
     started = time.perf_counter()
-    answer = predict(model.result.spec, model.weights, x, device=CPU, notices=notices)
+    answer = predict(model.result.spec, model.weights, x, device=device, notices=notices)
     seconds = time.perf_counter() - started
     share = max(answer.probabilities)
     st.subheader(f"The model says: {answer.predicted} ({share:.0%} sure)")
@@ -139,27 +145,36 @@ def answer_ui(model: Trained, x: torch.Tensor, notices: list[str]) -> Prediction
     st.plotly_chart(probabilities_figure(answer.classes, answer.probabilities), key="try_probabilities")
     wh_per_1000 = seconds * 1000 * FALLBACK_WATTS / 3600
     st.caption(
-        f"Answering took {seconds * 1000:.0f} ms on the CPU (loading included). An estimate of the energy for 1 000 "
-        f"such answers: {wh_per_1000:.2g} Wh ({FALLBACK_WATTS:g} W, a generic laptop CPU at half load, × the time)."
+        f"Answering took {seconds * 1000:.0f} ms on the {describe(device)} (loading the model included). "
+        f"An estimate of the energy for 1 000 such answers: {wh_per_1000:.2g} Wh "
+        f"({FALLBACK_WATTS:g} W, a generic laptop CPU at half load, × the time)."
     )
     return answer
 
 
 def explanation_ui(model: Trained, x: torch.Tensor, answer: Prediction) -> None:
     """captum's attribution for the answer, with how to read it and what it does not prove."""
-    from lab.explain import explain_image, explain_row, explain_text, typical_row
+    from lab.explain import explain_image, explain_minilm_text, explain_row, explain_text, typical_row
 
     target = answer.classes.index(answer.predicted)
     inputs, classes = model.data.inputs, model.data.card.classes
     if inputs.modality == "image":
         why = explain_image(model.model, x, target=target, classes=classes)
-    elif inputs.modality == "table":
-        baseline = typical_row(model.data)
-        features = model.data.feature_names
-        why = explain_row(model.model, x, target=target, feature_names=features, baseline=baseline, classes=classes)
+        seen, moved = st.columns(2)
+        seen.plotly_chart(input_figure(x[0].sum(dim=0).clamp(0, 1).numpy()), key="try_seen")
+        moved.plotly_chart(attribution_figure(why.values, why.labels), key="try_explanation")
     else:
-        why = explain_text(model.model, x, target=target, vocab=model.data.vocab, classes=classes)
-    st.plotly_chart(attribution_figure(why.values, why.labels), key="try_explanation")
+        if inputs.modality == "table":
+            baseline, features = typical_row(model.data), model.data.feature_names
+            why = explain_row(model.model, x, target=target, feature_names=features, baseline=baseline, classes=classes)
+            labels = tuple(column_label(name) for name in why.labels)
+        elif inputs.modality == "embedding":  # the pretrained MiniLM: the text goes through its encoder again
+            why = explain_minilm_text(model.model, st.session_state["try_text"], target=target, classes=classes)
+            labels = why.labels
+        else:
+            why = explain_text(model.model, x, target=target, vocab=model.data.vocab, classes=classes)
+            labels = why.labels
+        st.plotly_chart(attribution_figure(why.values, labels), key="try_explanation")
     st.markdown(why.reading)
     st.caption(f"{why.method}. {why.caveat}")
     if model.result.spec.arch == "transformer":
@@ -181,7 +196,3 @@ def counterfactual_ui(model: Trained, x: torch.Tensor) -> None:
             continue
         st.markdown(counterfactual_row(model.model, model.data, x[0], attribute=attribute).sentence)
         st.caption(flip_rate(model.model, model.data, attribute=attribute).sentence)
-
-
-def title(model: Trained) -> str:
-    return spec_title(model.result.spec)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.compare import spec_title
 from ui.try_model import (
     answer_ui,
     counterfactual_ui,
@@ -10,7 +11,6 @@ from ui.try_model import (
     pick_run_ui,
     row_input_ui,
     text_input_ui,
-    title,
 )
 
 st.title("Try a model")
@@ -21,8 +21,9 @@ st.write(
 model = pick_run_ui()
 if model is None:
     st.stop()
-st.subheader(title(model))
-reader = {"image": image_input_ui, "text": text_input_ui, "table": row_input_ui}[model.data.inputs.modality]
+st.subheader(spec_title(model.result.spec))
+readers = {"image": image_input_ui, "text": text_input_ui, "embedding": text_input_ui, "table": row_input_ui}
+reader = readers[model.data.inputs.modality]
 given = reader(model)
 if given is None:
     st.stop()

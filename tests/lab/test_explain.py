@@ -8,7 +8,7 @@ import torch
 
 from lab.audit import load_trained
 from lab.data import load_dataset
-from lab.explain import attention_map, explain_image, explain_row, explain_text, typical_row
+from lab.explain import attention_map, explain_image, explain_minilm_text, explain_row, explain_text, typical_row
 from lab.hiring import HiringSettings, generate
 from lab.pipeline import prepare_data, run
 from lab.spec import RunSpec
@@ -70,6 +70,21 @@ def test_the_text_baseline_is_the_text_with_every_word_blanked_out() -> None:
     model = build_model("mlp", TEXT).eval()
     attribution = explain_text(model, IDS, target=0, vocab=VOCAB)
     assert attribution.baseline_score == pytest.approx(probability(model, torch.zeros_like(IDS)[None], 0), abs=1e-6)
+
+
+def test_minilm_pieces_share_the_answer_the_cached_sentence_vector_gives() -> None:
+    from models.minilm import encode_texts
+
+    torch.manual_seed(0)
+    head = build_model("minilm", InputSpec("embedding", (384,), 2)).eval()
+    attribution = explain_minilm_text(head, "  Lovely tea,<br />will buy again", target=1, n_steps=32)
+    # the oracle: the head on the vector training uses (lab.embeddings), from the cleaned text
+    expected = head(encode_texts(["Lovely tea, will buy again"])).softmax(dim=1)[0, 1].item()
+    assert attribution.score == pytest.approx(expected, abs=1e-5)
+    assert attribution.labels == ("[CLS]", "lovely", "tea", ",", "will", "buy", "again", "[SEP]")
+    change = attribution.score - attribution.baseline_score
+    assert abs(attribution.values.sum() - change) <= abs(attribution.convergence_delta) + TOLERANCE
+    assert abs(attribution.convergence_delta) < 0.01
 
 
 @pytest.mark.parametrize("arch", ["mlp", "transformer"])

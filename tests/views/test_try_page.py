@@ -1,8 +1,14 @@
 """The Try a model page with AppTest: a review, a person with counterfactuals, bad input; stored runs only."""
 
+import io
+from pathlib import Path
+
 import pytest
 from page_harness import open_page
+from PIL import Image
+from sqlalchemy.engine import make_url
 
+from lab import config
 from lab.config import load_settings
 from lab.pipeline import run
 from lab.spec import RunSpec
@@ -14,7 +20,12 @@ def stored() -> dict[str, str]:
     """A review model and a person model in the store the page reads (tests/conftest.py: a throw-away one)."""
     store = RunStore(load_settings().store_url)
     ids = {}
-    for name, spec in {"reviews": RunSpec("reviews", "mlp", epochs=1), "compas": RunSpec("compas", "logreg")}.items():
+    specs = {
+        "reviews": RunSpec("reviews", "mlp", epochs=1),
+        "compas": RunSpec("compas", "logreg"),
+        "digits": RunSpec("digits", "cnn", epochs=3),
+    }
+    for name, spec in specs.items():
         result, weights = run(spec)
         store.save(result, weights=weights)
         ids[name] = result.run_id
@@ -63,3 +74,63 @@ def test_a_transformer_shows_where_its_attention_went():
     at.button(key="try_ask_text").click().run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == 3  # the probabilities, the words' shares, and the attention map
+
+
+def _files() -> dict[str, tuple[int, int]]:
+    """Every file of the data folder and the store's folder, with its size and modification time."""
+    folders = [config.DATA_DIR, Path(make_url(load_settings().store_url).database).parent]
+    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for f in folders for p in f.rglob("*") if p.is_file()}
+
+
+def _png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def test_an_uploaded_digit_is_answered_and_shown_as_the_model_sees_it_without_touching_the_disk(stored):
+    from lab.data import load_dataset
+
+    pixels = load_dataset("digits", seed=0).test.x[0, 0].numpy()  # (8, 8), light ink on black in [0, 1]
+    picture = _png(Image.fromarray((pixels * 255).astype("uint8")).resize((160, 160)))
+    at = open_page("try_model")
+    at.selectbox(key="try_run").set_value(stored["digits"]).run()
+    before = _files()
+    at.file_uploader(key="try_upload").set_value(("seven.png", picture, "image/png")).run()
+    assert not at.exception and not at.error
+    assert any(s.value.startswith("The model says: ") for s in at.subheader)
+    titles = [chart.proto.spec for chart in at.get("plotly_chart")]
+    assert any("What the model sees: 8 x 8 pixels" in spec for spec in titles)  # the scaled input beside its heatmap
+    assert _files() == before  # the upload stayed in memory: nothing new or changed in the data or the store
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("digit.png", b"Dear diary, today I drew a seven.", "not an image"),
+        ("big.png", bytes(50 * 1024 * 1024), "The file is 50.0 MB"),
+    ],
+)
+def test_a_bad_upload_is_refused_in_plain_words_and_nothing_is_written(stored, name, content, words):
+    at = open_page("try_model")
+    at.selectbox(key="try_run").set_value(stored["digits"]).run()
+    before = _files()
+    at.file_uploader(key="try_upload").set_value((name, content, "image/png")).run()
+    assert not at.exception
+    assert any(words in message.value for message in at.info)
+    assert not any(s.value.startswith("The model says: ") for s in at.subheader)
+    assert _files() == before
+
+
+def test_the_pretrained_minilm_answers_and_shares_the_answer_among_word_pieces():
+    store = RunStore(load_settings().store_url)
+    result, weights = run(RunSpec("reviews", "minilm", epochs=1))  # the encoder's vectors are cached on disk
+    store.save(result, weights=weights)
+    at = open_page("try_model")
+    at.selectbox(key="try_run").set_value(result.run_id).run()
+    at.text_area(key="try_text").set_value("Stale, bitter and overpriced.")
+    at.button(key="try_ask_text").click().run()
+    assert not at.exception
+    assert any(s.value.startswith("The model says: ") for s in at.subheader)
+    assert any("through the pretrained MiniLM encoder" in c.value for c in at.caption)
+    assert any("[CLS]" in m.value for m in at.markdown)  # how to read the word pieces
