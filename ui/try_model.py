@@ -8,11 +8,11 @@ import numpy as np
 import streamlit as st
 import torch
 
-from lab.cost import FALLBACK_WATTS
 from lab.data import Dataset, training_rows
 from lab.device import describe, pick_device
 from lab.predict import InputError, Prediction, image_to_input, predict, row_to_input, text_to_input
 from lab.result import RunResult
+from ui import plain
 from ui.charts import attention_figure, attribution_figure, input_figure, probabilities_figure
 from ui.compare import finished_when, run_label
 from ui.content import column_label
@@ -143,12 +143,14 @@ def answer_ui(model: Trained, x: torch.Tensor, notices: list[str]) -> Prediction
     for notice in answer.notices:
         st.caption(f":information_source: {notice}")
     st.plotly_chart(probabilities_figure(answer.classes, answer.probabilities), key="try_probabilities")
-    wh_per_1000 = seconds * 1000 * FALLBACK_WATTS / 3600
-    st.caption(
-        f"Answering took {seconds * 1000:.0f} ms on the {describe(device)} (loading the model included). "
-        f"An estimate of the energy for 1 000 such answers: {wh_per_1000:.2g} Wh "
-        f"({FALLBACK_WATTS:g} W, a generic laptop CPU at half load, × the time)."
-    )
+    st.caption(f"Answering took {seconds * 1000:.0f} ms on the {describe(device)} (loading the model included).")
+    cost = model.result.cost
+    if cost.energy_per_1000_predictions_kwh > 0:  # measured after training, on the device it trained on; 0: older run
+        st.caption(
+            plain.answers_energy_sentence(
+                cost.energy_per_1000_predictions_kwh, cost.predictions_energy_method, cost.predictions_energy_source
+            )
+        )
     return answer
 
 

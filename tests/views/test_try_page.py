@@ -40,7 +40,7 @@ def test_a_review_gets_an_answer_and_the_words_that_moved_it(stored):
     assert not at.exception
     assert any(s.value.startswith("The model says: ") for s in at.subheader)
     assert any("Integrated Gradients" in c.value for c in at.caption)  # the explanation, with its method and caveat
-    assert any("energy for 1 000 such answers" in c.value for c in at.caption)
+    assert any("1 000 answers, one at a time, use" in c.value for c in at.caption)  # the run's measured energy
 
 
 def test_empty_text_is_refused_in_plain_words(stored):
