@@ -49,3 +49,6 @@ benchmarks: $(VENV)/.dev-installed
 	$(PY) benchmarks/fairness_overhead.py
 	$(PY) benchmarks/privacy_costs.py
 	$(PY) benchmarks/predict_explain.py
+	$(PY) benchmarks/class_board.py
+	$(PY) benchmarks/language_model.py
+	$(PY) benchmarks/scaling_sweep.py

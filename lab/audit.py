@@ -42,7 +42,7 @@ def load_trained(spec: RunSpec, inputs: InputSpec, weights: bytes, device: torch
 
     if REGISTRY[spec.arch].family == "sklearn":
         return baseline_from_bytes(weights)
-    model = build_model(spec.arch, inputs)
+    model = build_model(spec.arch, inputs, **spec.model_overrides())
     if spec.dp_epsilon is not None:
         from lab.dp import prepare_for_dp
 

@@ -3,11 +3,14 @@
 Energy comes from codecarbon's offline tracker. It reads a power sensor where the machine exposes one
 (RAPL counters for the CPU, NVML for an NVIDIA GPU) and otherwise models power from the CPU's load and
 rated power; `CostMeter.energy_method` says which, and `energy_source` says it in words.
+Energy per 1 000 answers is measured the same way, on a short loop of single answers (`measure_answer_energy`).
 """
 
 import logging
 import statistics
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from time import perf_counter
 from types import TracebackType
 from typing import Any
@@ -26,6 +29,14 @@ MB = 2**20
 # When codecarbon cannot run at all we still owe the class a figure: codecarbon's own last resort,
 # a generic 85 W CPU (its POWER_CONSTANT) at 50% load (its CONSUMPTION_PERCENTAGE_CONSTANT).
 FALLBACK_WATTS = 85 * 0.5
+
+# How often codecarbon reads the power (its default is 15 s). At 1 s or less a run of a few seconds gets
+# several readings, and a run shorter than the interval is still measured: stop() reads what is left.
+MEASURE_POWER_SECONDS = 1.0
+
+# How long the single answers run under the meter to measure the energy of 1 000 answers: long enough for
+# codecarbon to read a difference, short enough to add well under 1.5 s to every run.
+ANSWER_LOOP_SECONDS = 0.5
 
 # How often the memory sampler reads the process's resident memory.
 MEMORY_SAMPLE_SECONDS = 0.05
@@ -234,6 +245,12 @@ class CostMeter:
         self.energy_kwh = 0.0
         self.energy_method: EnergyMethod = "estimated"
         self.energy_source = ""
+        self.tracked = False  # True when the energy is codecarbon's, False when it is the fallback estimate
+
+    @property
+    def watts(self) -> float:
+        """The average power over the block, in watts (energy / time)."""
+        return self.energy_kwh * 3.6e6 / self.seconds if self.seconds > 0 else 0.0
 
     def __enter__(self) -> "CostMeter":
         self._peak_rss = self._process.memory_info().rss
@@ -278,7 +295,7 @@ class CostMeter:
             logging.getLogger("codecarbon").setLevel(logging.ERROR)
             tracker = OfflineEmissionsTracker(
                 country_iso_code=self._settings.country,
-                measure_power_secs=1,
+                measure_power_secs=MEASURE_POWER_SECONDS,
                 # "process": several runs share a classroom server; "machine" would charge each run
                 # for the whole machine (the other runs and the web server included).
                 tracking_mode="process",
@@ -307,6 +324,7 @@ class CostMeter:
         if data is not None and data.energy_consumed > 0:
             self.energy_kwh = float(data.energy_consumed)
             self.energy_method, self.energy_source = describe_energy(self._tracker._hardware)
+            self.tracked = True
             return
         reason = self._tracker_error or "codecarbon measured nothing (a run shorter than its 50 ms step?)"
         self.energy_kwh = self.seconds * FALLBACK_WATTS / 3.6e6
@@ -317,6 +335,79 @@ class CostMeter:
         )
 
 
+@dataclass(frozen=True)
+class AnswerEnergy:
+    """The energy of 1 000 answers given one at a time, and how it was obtained."""
+
+    kwh_per_1000: float
+    method: EnergyMethod  # "measured" only when a power sensor was read during the answers
+    source: str  # how, in words
+
+
+def measure_answer_energy(
+    answer: Callable[[], object],
+    *,
+    device: torch.device,
+    settings: Settings,
+    latency_ms: float,
+    training_watts: float,
+    seconds: float = ANSWER_LOOP_SECONDS,
+) -> AnswerEnergy:
+    """The energy of 1 000 answers: single answers in a loop of `seconds` under the meter, scaled to 1 000.
+
+    When codecarbon cannot measure the loop, the figure is derived instead: the time per answer x the average
+    power the meter saw while training; its words say so.
+
+    Parameters
+    ----------
+    answer : gives one answer to one sample (a forward pass on a batch of one).
+    device : where the answers run; queued GPU work is waited for before the meter stops.
+    settings : the meter's settings.
+    latency_ms : the median time of one answer (`measure_latency_ms`), for the derived figure.
+    training_watts : the average power while training (`CostMeter.watts`), for the derived figure.
+    seconds : how long to loop; one answer always runs, however long it takes.
+    """
+    answer()  # warm-up: the first call pays one-off set-up
+    count = 0
+    with CostMeter(settings, device) as meter:
+        deadline = perf_counter() + seconds
+        while count == 0 or perf_counter() < deadline:
+            answer()
+            count += 1
+    if meter.tracked:
+        return AnswerEnergy(
+            meter.energy_kwh / count * 1000,
+            meter.energy_method,
+            f"{meter.energy_method}: {count:,} answers one at a time in {meter.seconds:.2f} s, scaled to 1 000 "
+            f"({meter.energy_source})",
+        )
+    return AnswerEnergy(
+        latency_ms / 1000 * training_watts * 1000 / 3.6e6,
+        "estimated",
+        f"estimated, derived: {latency_ms:.3g} ms per answer x {training_watts:.3g} W (the average power while "
+        f"training) x 1 000, because codecarbon could not measure {meter.seconds:.2f} s of answers",
+    )
+
+
+def measure_model_answer_energy(
+    model: nn.Module, example: torch.Tensor, *, settings: Settings, latency_ms: float, training_watts: float
+) -> AnswerEnergy:
+    """`measure_answer_energy` for a torch model, in evaluation mode and without gradients (restored after)."""
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            return measure_answer_energy(
+                lambda: model(example),
+                device=example.device,
+                settings=settings,
+                latency_ms=latency_ms,
+                training_watts=training_watts,
+            )
+    finally:
+        model.train(was_training)
+
+
 def build_cost_report(
     *,
     meter: CostMeter,
@@ -324,6 +415,8 @@ def build_cost_report(
     flops_per_sample: int,
     train_flops: int,
     latency_ms: float,
+    epochs: int,
+    answers: AnswerEnergy,
     settings: Settings,
 ) -> CostReport:
     """Assemble a run's CostReport from the meter's figures and those measured on the model.
@@ -335,8 +428,12 @@ def build_cost_report(
     flops_per_sample : from `forward_flops`, plus any work done before the model (a frozen encoder).
     train_flops : from `training_flops`.
     latency_ms : from `measure_latency_ms`.
+    epochs : the epochs run (1 for a model fitted in one go), for the energy per epoch.
+    answers : from `measure_answer_energy`.
     settings : for the grid carbon intensity that turns energy into CO2.
     """
+    if epochs < 1:
+        raise ValueError(f"A run has at least one epoch, got {epochs}.")
     return CostReport(
         params=params,
         flops_per_sample=flops_per_sample,
@@ -350,4 +447,8 @@ def build_cost_report(
         energy_source=meter.energy_source,
         co2_g=co2_grams(meter.energy_kwh, settings.grid_g_per_kwh),
         grid_g_per_kwh=settings.grid_g_per_kwh,
+        energy_per_epoch_kwh=meter.energy_kwh / epochs,
+        energy_per_1000_predictions_kwh=answers.kwh_per_1000,
+        predictions_energy_method=answers.method,
+        predictions_energy_source=answers.source,
     )

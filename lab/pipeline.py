@@ -149,11 +149,12 @@ def _train_network(
         count_params,
         forward_flops,
         measure_latency_ms,
+        measure_model_answer_energy,
         training_flops,
     )
     from models import build_model
 
-    model = build_model(spec.arch, data.inputs)
+    model = build_model(spec.arch, data.inputs, **spec.model_overrides())
     private = None
     if spec.dp_epsilon is not None:
         from lab.dp import DPUnsupported, make_private, prepare_for_dp
@@ -190,12 +191,17 @@ def _train_network(
         train_samples_seen=len(data.train.y) * len(history),
         eval_samples=len(data.val.y) * len(history) + len(data.test.y),
     )
+    latency_ms = measure_latency_ms(model, example)
     cost = build_cost_report(
         params=count_params(model),
         meter=meter,
         flops_per_sample=flops_per_sample,
         train_flops=train_flops,
-        latency_ms=measure_latency_ms(model, example),
+        latency_ms=latency_ms,
+        epochs=len(history),
+        answers=measure_model_answer_energy(
+            model, example, settings=settings, latency_ms=latency_ms, training_watts=meter.watts
+        ),
         settings=settings,
     )
     return _Trained(
@@ -213,13 +219,15 @@ def _train_network(
 
 def _train_baseline(spec: RunSpec, data: Dataset, settings: Settings) -> _Trained:
     from lab import baselines
-    from lab.cost import CostMeter, build_cost_report
+    from lab.cost import CostMeter, build_cost_report, measure_answer_energy
     from models import build_model
 
-    model = build_model(spec.arch, data.inputs, seed=spec.seed)
+    model = build_model(spec.arch, data.inputs, seed=spec.seed, **spec.model_overrides())
     with CostMeter(settings, torch.device("cpu")) as meter:
         history = baselines.fit_baseline(model, data)
         test_loss, test_accuracy = baselines.evaluate_baseline(model, data.test)
+    example = data.test.x[:1].numpy()
+    latency_ms = baselines.baseline_latency_ms(model, example)
     cost = build_cost_report(
         params=baselines.baseline_params(model),
         meter=meter,
@@ -230,7 +238,15 @@ def _train_baseline(spec: RunSpec, data: Dataset, settings: Settings) -> _Traine
             n_features=data.train.x.shape[1],
             eval_samples=len(data.train.y) + len(data.val.y) + len(data.test.y),
         ),
-        latency_ms=baselines.baseline_latency_ms(model, data.test.x[:1].numpy()),
+        latency_ms=latency_ms,
+        epochs=len(history),
+        answers=measure_answer_energy(
+            lambda: model.predict_proba(example),
+            device=torch.device("cpu"),
+            settings=settings,
+            latency_ms=latency_ms,
+            training_watts=meter.watts,
+        ),
         settings=settings,
     )
     return _Trained(

@@ -4,7 +4,7 @@ Later parts of the lab add their own sections (fairness, privacy, ...) as option
 `to_dict` is the JSON contract of `python -m lab train --json`.
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Literal
 
 from lab.fairness import FairnessReport
@@ -47,6 +47,19 @@ class CostReport:
     energy_source: str  # what codecarbon read, in words
     co2_g: float  # energy_kwh x grid_g_per_kwh: an estimate
     grid_g_per_kwh: float  # the grid carbon intensity used for co2_g
+    # Per epoch and per 1 000 answers, so that a short run or a small model does not show as 0 Wh.
+    energy_per_epoch_kwh: float = 0.0  # energy_kwh / epochs run
+    energy_per_1000_predictions_kwh: float = 0.0  # 1 000 answers one at a time; 0.0: stored before it was measured
+    predictions_energy_method: EnergyMethod = "estimated"  # how the figure above was obtained...
+    predictions_energy_source: str = ""  # ...and the same in words ("derived" when computed from the latency)
+
+    @classmethod
+    def from_dict(cls, data: dict, *, epochs_run: int) -> "CostReport":
+        """A stored cost; a run stored before energy per epoch was recorded gets it from its total."""
+        known = {f.name for f in fields(cls)}
+        values = {name: value for name, value in data.items() if name in known}
+        values.setdefault("energy_per_epoch_kwh", data["energy_kwh"] / max(epochs_run, 1))
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -76,7 +89,7 @@ class RunResult:
             run_id=data["run_id"],
             spec=RunSpec.from_dict(data["spec"]),
             metrics=Metrics(**data["metrics"]),
-            cost=CostReport(**data["cost"]),
+            cost=CostReport.from_dict(data["cost"], epochs_run=data["metrics"]["epochs_run"]),
             history=tuple(EpochStats(**h) for h in data["history"]),
             device=data["device"],
             device_name=data["device_name"],

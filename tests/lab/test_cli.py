@@ -29,6 +29,9 @@ def test_train_json_has_the_documented_keys():
         "peak_memory_mb",
         "energy_kwh",
         "energy_method",
+        "energy_per_epoch_kwh",
+        "energy_per_1000_predictions_kwh",
+        "predictions_energy_method",
         "co2_g",
     ):
         assert key in result["cost"], key

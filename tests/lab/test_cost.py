@@ -10,6 +10,7 @@ from torch import nn
 import lab.cost as cost
 from lab.config import Settings
 from lab.cost import (
+    AnswerEnergy,
     CostMeter,
     build_cost_report,
     co2_grams,
@@ -180,6 +181,8 @@ def test_build_cost_report_assembles_the_meter_and_model_figures() -> None:
         flops_per_sample=16,
         train_flops=4800,
         latency_ms=0.5,
+        epochs=4,
+        answers=AnswerEnergy(2e-6, "measured", "measured: 100 answers"),
         settings=SETTINGS,
     )
     assert report.params == 10
@@ -187,3 +190,6 @@ def test_build_cost_report_assembles_the_meter_and_model_figures() -> None:
     assert report.train_seconds == meter.seconds
     assert report.co2_g == pytest.approx(meter.energy_kwh * 480.0)
     assert report.grid_g_per_kwh == 480.0
+    assert report.energy_per_epoch_kwh == pytest.approx(meter.energy_kwh / 4)
+    assert report.energy_per_1000_predictions_kwh == 2e-6
+    assert (report.predictions_energy_method, report.predictions_energy_source) == ("measured", "measured: 100 answers")
