@@ -31,6 +31,8 @@ def spec_title(spec: RunSpec) -> str:
         title += f", without {' and '.join(DATASETS[spec.dataset].sensitive)}"
     if spec.dp_epsilon is not None:
         title += f", private (ε = {spec.dp_epsilon:g})"
+    if spec.width is not None:
+        title += f", width {spec.width}" + (f", {spec.depth} hidden layers" if spec.depth else "")
     return title
 
 
@@ -38,7 +40,9 @@ def run_label(result: RunResult) -> str:
     """'CNN · digits · 3f2a': short enough for a chart, unique enough to tell runs apart."""
     unaware = " · unaware" if result.spec.drop_sensitive else ""
     private = f" · ε={result.spec.dp_epsilon:g}" if result.spec.dp_epsilon is not None else ""
-    return f"{REGISTRY[result.spec.arch].short} · {result.spec.dataset}{unaware}{private} · {result.run_id[:4]}"
+    size = "" if result.spec.width is None else f" · width {result.spec.width}"
+    size += "" if result.spec.depth is None else f"×{result.spec.depth}"
+    return f"{REGISTRY[result.spec.arch].short} · {result.spec.dataset}{size}{unaware}{private} · {result.run_id[:4]}"
 
 
 def comparison_table(results: list[RunResult]) -> pd.DataFrame:

@@ -1,12 +1,33 @@
 """Numbers in plain words: each function turns one figure into a sentence a non-specialist can picture.
 
-The comparisons are computed from the figure, never canned, and their reference values are named here.
+The comparisons are computed from the figure, never canned. The everyday energy figures they use come with
+their sources from assets/energy.toml; the other reference values are named here.
 """
 
 import math
+import tomllib
+from dataclasses import dataclass
 
-LED_BULB_W = 10.0  # a typical LED household bulb
-PHONE_CHARGE_WH = 15.0  # a full charge of a typical smartphone battery (about 4 000 mAh at 3.85 V)
+from ui.content import ASSETS
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An everyday figure to compare with, and where it comes from."""
+
+    value: float
+    unit: str  # "W" for a power, "Wh" for an energy
+    source: str
+    year: int
+
+
+with open(ASSETS / "energy.toml", "rb") as _file:
+    ENERGY_REFERENCES = {name: Reference(**table) for name, table in tomllib.load(_file).items()}
+
+LED_BULB_W = ENERGY_REFERENCES["led_bulb"].value  # an LED household bulb
+PHONE_CHARGE_WH = ENERGY_REFERENCES["smartphone_charge"].value  # a full charge of a smartphone battery
+LAPTOP_CHARGE_WH = ENERGY_REFERENCES["laptop_charge"].value  # a full charge of a thin laptop's battery
+CHATBOT_QUESTION_WH = ENERGY_REFERENCES["chatbot_question"].value  # one text question to a large AI chatbot
 CAR_G_PER_KM = 160.0  # CO2 of a typical petrol car per kilometre
 PHOTO_MB = 3.0  # a typical phone photo
 SECONDS_PER_YEAR = 365.25 * 24 * 3600
@@ -28,6 +49,15 @@ def distance(metres: float) -> str:
         if metres >= size:
             return f"{_figure(metres / size)} {unit}"
     return f"{_figure(metres * 1000)} millimetres"
+
+
+def sci(value: float) -> str:
+    """Three significant figures: '2.57 × 10^10' for large or tiny numbers, '350' or '12,300' for everyday ones."""
+    rounded = float(f"{value:.3g}")
+    if rounded == 0 or 0.01 <= abs(rounded) < 1e6:
+        return f"{rounded:,g}"
+    mantissa, exponent = f"{rounded:.2e}".split("e")
+    return f"{mantissa.rstrip('0').rstrip('.')} × 10^{int(exponent)}"
 
 
 def big(number: float) -> str:
@@ -56,16 +86,76 @@ def accuracy_sentence(accuracy: float, n_test: int, noun: str) -> str:
     )
 
 
+def energy_amount(energy_kwh: float) -> str:
+    """'2.1 kWh', '0.4 Wh', '12 mWh' (thousandths of a Wh), '3 µWh' (millionths): never written as 0."""
+    watt_hours = energy_kwh * 1000
+    # Below a tenth of a unit, the next smaller unit: "40 mWh" reads more easily than "0.04 Wh".
+    for unit, size, from_size in (("kWh", 1000, 1000), ("Wh", 1, 0.1), ("mWh", 1e-3, 1e-4)):
+        if watt_hours >= from_size:
+            return f"{_figure(watt_hours / size)} {unit}"
+    return f"{_figure(watt_hours / 1e-6)} µWh"
+
+
+def _bulb(energy_kwh: float) -> str:
+    """'a 10-watt LED bulb left on for 3 minutes'."""
+    return f"a {LED_BULB_W:g}-watt LED bulb left on for {duration(energy_kwh * 3.6e6 / LED_BULB_W)}"
+
+
+def _estimate_note(method: str, source: str = "") -> str:
+    if method == "measured":
+        return ""
+    if "derived" in source:
+        return " An estimate, derived from the time per answer and the power drawn while training."
+    return " This is an estimate: no power sensor was read."
+
+
 def energy_sentence(energy_kwh: float, method: str) -> str:
     watt_hours = energy_kwh * 1000
     led_seconds = watt_hours * 3600 / LED_BULB_W
-    estimate = "" if method == "measured" else " This is an estimate: no power sensor was read."
+    estimate = _estimate_note(method)
+    if watt_hours >= LAPTOP_CHARGE_WH:
+        return (
+            f"About as much energy as {_figure(watt_hours / LAPTOP_CHARGE_WH)} full charges of a thin laptop's "
+            f"battery ({LAPTOP_CHARGE_WH:g} Wh).{estimate}"
+        )
     if watt_hours >= PHONE_CHARGE_WH:
         return (
             f"About as much energy as {_figure(watt_hours / PHONE_CHARGE_WH)} full smartphone charges, "
-            f"or a 10-watt LED bulb left on for {duration(led_seconds)}.{estimate}"
+            f"or {_bulb(energy_kwh)}.{estimate}"
         )
-    return f"About as much energy as a 10-watt LED bulb uses in {duration(led_seconds)}.{estimate}"
+    return f"About as much energy as a {LED_BULB_W:g}-watt LED bulb uses in {duration(led_seconds)}.{estimate}"
+
+
+def epoch_energy_sentence(per_epoch_kwh: float, epochs: int, method: str) -> str:
+    """The energy of one pass over the training data, which a short run would otherwise round to 0."""
+    times = "once" if epochs == 1 else f"{epochs} times"
+    return (
+        f"Each epoch (one pass over the training data, done {times}) used {energy_amount(per_epoch_kwh)}: "
+        f"about {_bulb(per_epoch_kwh)}.{_estimate_note(method)}"
+    )
+
+
+def answers_energy_sentence(per_1000_kwh: float, method: str, source: str) -> str:
+    """1 000 answers given one at a time, against a bulb and a question to a large AI chatbot."""
+    share = per_1000_kwh * 1000 / CHATBOT_QUESTION_WH
+    if share >= 1:
+        questions = "one question" if _figure(share) == "1" else f"{_figure(share)} questions"
+        chatbot = f"as much as {questions} to a large AI chatbot"
+    else:
+        chatbot = f"1/{_figure(1 / share)} of the energy of one question to a large AI chatbot"
+    return (
+        f"1 000 answers, one at a time, use {energy_amount(per_1000_kwh)}: about {_bulb(per_1000_kwh)}, or "
+        f"{chatbot} ({CHATBOT_QUESTION_WH:g} Wh, Google's median Gemini question in "
+        f"{ENERGY_REFERENCES['chatbot_question'].year}).{_estimate_note(method, source)}"
+    )
+
+
+def energy_sources() -> str:
+    """Where the everyday energy figures come from, one line each, for a caption."""
+    return "  \n".join(
+        f"{reference.value:g} {reference.unit}: {reference.source} ({reference.year})."
+        for reference in ENERGY_REFERENCES.values()
+    )
 
 
 def co2_sentence(co2_g: float, grid_g_per_kwh: float) -> str:

@@ -8,8 +8,9 @@ from lab.jobs import JobStatus, QueueFull
 from lab.spec import RunSpec, SpecError
 from models import REGISTRY
 from ui import state
+from ui.board import current_nickname
 from ui.compare import spec_title
-from ui.services import job_runner
+from ui.services import job_runner, run_store
 
 
 def job_progress_ui(job_id: str, *, page: str) -> JobStatus:
@@ -26,6 +27,11 @@ def job_progress_ui(job_id: str, *, page: str) -> JobStatus:
     if cancel_column.button("Cancel", key=f"{page}_cancel_{job_id}"):
         job_runner().cancel(job_id)
     return status
+
+
+def record_on_board(status: JobStatus) -> None:
+    """Put a finished run on the class board under this session's nickname (once per session and run)."""
+    run_store().add_to_board(status.run_id, owner=state.owner_id(), nickname=current_nickname())
 
 
 def submit(specs: list[RunSpec], *, page: str) -> None:
@@ -60,6 +66,7 @@ def jobs_ui(*, page: str, on_done: Callable[[JobStatus], None] = lambda status: 
             status = job_runner().status(job_id)
             jobs.remove(job_id)
             if status.state == "done":
+                record_on_board(status)
                 on_done(status)
             else:
                 notices.append(f"{spec_title(status.spec)}: {status.message}")

@@ -9,6 +9,7 @@ from lab.result import RunResult
 from models import REGISTRY
 from ui import plain
 from ui.compare import finished_when
+from ui.report import report_downloads_ui
 
 
 def _figure(label: str, value: str, sentence: str, *, help: str | None = None) -> None:
@@ -80,6 +81,28 @@ def privacy_ui(result: RunResult) -> None:
             _figure("Differential privacy", "none", plain.not_private_sentence())
 
 
+def energy_rates_ui(result: RunResult) -> None:
+    """Energy per epoch (networks) and per 1 000 answers, each with how it was obtained."""
+    cost = result.cost
+    if REGISTRY[result.spec.arch].family != "sklearn":  # a model fitted in one go has no epochs
+        _figure(
+            f"Energy per epoch ({cost.energy_method})",
+            plain.energy_amount(cost.energy_per_epoch_kwh),
+            plain.epoch_energy_sentence(cost.energy_per_epoch_kwh, result.metrics.epochs_run, cost.energy_method),
+        )
+    if cost.energy_per_1000_predictions_kwh > 0:
+        _figure(
+            f"Energy for 1 000 answers ({cost.predictions_energy_method})",
+            plain.energy_amount(cost.energy_per_1000_predictions_kwh),
+            plain.answers_energy_sentence(
+                cost.energy_per_1000_predictions_kwh, cost.predictions_energy_method, cost.predictions_energy_source
+            ),
+            help=cost.predictions_energy_source,
+        )
+    else:
+        st.caption("This run was stored before the lab measured the energy of its answers: train it again to see it.")
+
+
 def scorecard(result: RunResult, *, title: str, noun: str, positive: str) -> None:
     """Render `result` as a bordered card: accuracy and resource cost side by side, fairness below."""
     cost, metrics = result.cost, result.metrics
@@ -112,6 +135,7 @@ def scorecard(result: RunResult, *, title: str, noun: str, positive: str) -> Non
                     plain.energy_sentence(cost.energy_kwh, cost.energy_method),
                     help=cost.energy_source,
                 )
+                energy_rates_ui(result)
                 _figure(
                     "CO2 (estimate)",
                     f"{cost.co2_g:.3g} g",
@@ -142,3 +166,4 @@ def scorecard(result: RunResult, *, title: str, noun: str, positive: str) -> Non
                 f"seed {spec.seed}"
             )
         st.caption(f"Run {result.run_id} · {settings} · {result.device_name} · finished {finished_when(result)}")
+        report_downloads_ui(result)

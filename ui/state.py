@@ -4,8 +4,10 @@ import uuid
 
 import streamlit as st
 
+PRESENT = "present"  # presenter mode, the sidebar switch (ui.presenter); also `?present=1` in the address
 SEED = "seed"  # the shared sidebar seed (a widget key, rendered by app.py on every page)
 OWNER = "owner_id"  # an anonymous id for this browser session: whose jobs are whose
+NICKNAME = "nickname"  # the name this session shows on the class board (a widget key, in app.py's sidebar)
 JOBS = "train_jobs"  # job ids this session submitted and has not yet collected
 RESULTS = "train_results"  # run ids in this session's comparison, oldest first
 NOTICE = "train_notice"  # a message to show once after a rerun ("answered from an earlier run")

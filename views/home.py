@@ -10,6 +10,12 @@ st.page_link("views/train.py", label="Start: Train & Compare", icon=":material/m
 st.page_link("views/fairness.py", label="Who is treated unfairly: Fairness", icon=":material/balance:")
 st.page_link("views/privacy.py", label="What a model leaks: Privacy", icon=":material/policy:")
 st.page_link("views/try_model.py", label="Draw a digit for a model: Try a model", icon=":material/draw:")
+st.page_link("views/language_model.py", label="A real language model writes: Language model", icon=":material/chat:")
+st.page_link("views/cost_scale.py", label="From your model to GPT-3: Cost & Scale", icon=":material/bolt:")
+st.page_link("views/how_it_works.py", label="The formulas, live: How it works", icon=":material/functions:")
+st.page_link("views/board.py", label="Everyone's runs side by side: Class board", icon=":material/leaderboard:")
+st.page_link("views/impact.py", label="What it means for people: Impact", icon=":material/public:")
+st.page_link("views/faq.py", label="Questions and words: FAQ & glossary", icon=":material/help:")
 
 st.header("The models you can train")
 for arch in architectures().values():

@@ -9,7 +9,7 @@ from ui import state
 from ui.charts import COST_AXES, history_figure, tradeoff_figure
 from ui.compare import COLUMN_FORMATS, comparison_summary, comparison_table, finished_when, run_label, spec_title
 from ui.forms import spec_form_ui
-from ui.progress import job_progress_ui
+from ui.progress import job_progress_ui, record_on_board
 from ui.scorecard import scorecard
 from ui.services import job_runner, run_store
 
@@ -42,6 +42,7 @@ def collect(job_id: str) -> None:
     status = job_runner().status(job_id)
     jobs.remove(job_id)
     if status.state == "done":
+        record_on_board(status)
         if status.run_id not in results:
             results.append(status.run_id)
         if status.from_store:

@@ -108,3 +108,40 @@ def test_draw_a_digit_on_the_canvas_and_get_an_answer_with_its_explanation(serve
     expect(page.get_by_text(re.compile("The model says: "))).to_be_visible(timeout=60_000)
     expect(page.get_by_text(re.compile("Integrated Gradients"))).to_be_visible()
     page.screenshot(path=artifacts / "try-a-model.png", full_page=True)
+
+
+def test_the_language_model_writes_a_few_tokens_with_its_speed(server, page, artifacts):
+    page.goto(f"{server}/language")
+    expect(page.get_by_role("heading", name="Language model")).to_be_visible()
+    tokens = page.get_by_label(re.compile("New tokens at most"))
+    expect(tokens).to_be_visible(timeout=120_000)  # the model loads once per server
+    tokens.fill("12")
+    tokens.press("Enter")
+    page.get_by_role("button", name="Generate").click()
+    expect(page.get_by_test_id("stMetric").filter(has_text="Writing speed")).to_be_visible(timeout=120_000)
+    expect(page.get_by_test_id("stMetric").filter(has_text="tokens/s").first).to_be_visible()
+    page.screenshot(path=artifacts / "language-model.png", full_page=True)
+
+
+def test_the_impact_page_links_to_the_experiments_and_refuses_a_bad_register(server, page, artifacts, tmp_path):
+    page.goto(f"{server}/impact")
+    expect(page.get_by_role("heading", name="Impact", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("See it happen")).first).to_be_visible()
+    page.get_by_role("tab", name="Your risk register").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile("Download the register")).click()
+    assert download.value.suggested_filename.endswith(".csv")
+    bad = tmp_path / "ours.csv"
+    bad.write_text("this,is\nnot,a register\n", encoding="utf-8")
+    page.locator("input[type=file]").set_input_files(bad)
+    expect(page.get_by_test_id("stAlert").filter(has_text="was not loaded")).to_be_visible()
+    page.screenshot(path=artifacts / "impact.png", full_page=True)
+
+
+def test_a_small_sweep_on_cost_and_scale_fits_a_power_law(server, page, artifacts):
+    page.goto(f"{server}/cost")
+    expect(page.get_by_role("heading", name="Cost & Scale")).to_be_visible()
+    page.get_by_role("button", name=re.compile(r"^Train \d+ sizes$")).click()  # the default: an MLP on the digits
+    expect(page.get_by_text(re.compile("Fitted line: test loss")).first).to_be_visible(timeout=300_000)
+    expect(page.locator(".js-plotly-plot:visible").first).to_be_visible()
+    page.screenshot(path=artifacts / "cost-and-scale.png", full_page=True)

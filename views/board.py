@@ -1,0 +1,35 @@
+"""Class board: every run of the class by nickname, sorted by what matters, with the best trade-offs; live."""
+
+import streamlit as st
+
+from lab.board import sort_rows
+from ui.board import SORTS, chart_ui, nickname_note_ui, rows_ui, summary_ui, table_ui, teacher_ui, tradeoff_ui
+from ui.services import run_store
+
+st.title("Class board")
+st.write(
+    "Every model trained on this server, by everyone in the class, side by side: how accurate it is, what it cost, "
+    "how differently it treats groups of people and how much it leaks about its training data. The board updates "
+    "itself every few seconds while the class trains."
+)
+nickname_note_ui()
+
+
+@st.fragment(run_every=5)
+def live_board() -> None:
+    """The board, redrawn every 5 seconds so that the class's new runs appear without a click."""
+    rows = rows_ui(run_store())
+    if not rows:
+        st.info("No run on the board yet: train a model on Train & Compare, Fairness or Privacy and it appears here.")
+        return
+    summary_ui(rows)
+    by = st.selectbox("Sort by", list(SORTS), format_func=SORTS.get, key="board_sort")
+    if by == "tradeoff":
+        tradeoff_ui(rows)
+    else:
+        table_ui(sort_rows(rows, by))
+    chart_ui(rows)
+
+
+live_board()
+teacher_ui(run_store())
