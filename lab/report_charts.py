@@ -11,12 +11,11 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from lab.fairness import AttributeFairness, compared_groups
+from lab.palette import PALETTE
 from lab.privacy import PrivacyReport
 from lab.report_doc import Chart
 from lab.result import EpochStats
 
-# Okabe-Ito, as in the app's charts (ui/charts.py): distinguishable with every common form of colour blindness.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 WIDTH_IN, HEIGHT_IN = 6.5, 2.6  # on paper: 165 x 66 mm, the width of an A4 page's text
 DPI = 150
 LABEL_CHARS = 32  # a point's label beyond this is cut short, so that labels stay inside the chart

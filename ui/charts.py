@@ -5,10 +5,8 @@ import math
 import plotly.graph_objects as go
 
 from lab.fairness import GroupRates
+from lab.palette import PALETTE
 from lab.result import EpochStats, RunResult
-
-# Okabe-Ito: distinguishable with every common form of colour blindness.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 
 COST_AXES = {
     "train_seconds": ("Training time (seconds)", lambda r: r.cost.train_seconds),
@@ -18,7 +16,8 @@ COST_AXES = {
 }
 
 
-def _layout(figure: go.Figure, *, title: str, height: int = 320) -> go.Figure:
+def styled(figure: go.Figure, *, title: str, height: int = 320) -> go.Figure:
+    """The house style every chart of the app shares: its title, height, margins, legend below, white template."""
     figure.update_layout(
         title=title,
         height=height,
@@ -53,7 +52,7 @@ def history_figure(history: tuple[EpochStats, ...], *, title: str) -> go.Figure:
         yaxis_title="loss (lower is better)",
         yaxis2=dict(title="accuracy (%)", overlaying="y", side="right", range=[0, 100]),
     )
-    return _layout(figure, title=title)
+    return styled(figure, title=title)
 
 
 def tradeoff_figure(results: list[RunResult], *, cost_axis: str, labels: list[str]) -> go.Figure:
@@ -79,7 +78,7 @@ def tradeoff_figure(results: list[RunResult], *, cost_axis: str, labels: list[st
         yaxis=dict(title="test accuracy (%)"),
         showlegend=False,
     )
-    return _layout(figure, title="Accuracy against cost: up and to the left is better", height=380)
+    return styled(figure, title="Accuracy against cost: up and to the left is better", height=380)
 
 
 def group_rates_figure(groups: tuple[GroupRates, ...], *, attribute: str, positive: str) -> go.Figure:
@@ -95,7 +94,7 @@ def group_rates_figure(groups: tuple[GroupRates, ...], *, attribute: str, positi
         shares = [None if v is None else v * 100 for v in values]
         figure.add_bar(x=names, y=shares, name=name, marker_color=colour)
     figure.update_layout(barmode="group", yaxis=dict(title="% of the group", range=[0, 100]))
-    return _layout(figure, title=f"How the model treats each group, by {attribute}")
+    return styled(figure, title=f"How the model treats each group, by {attribute}")
 
 
 def fairness_tradeoff_figure(points: list[tuple[str, float, float]]) -> go.Figure:
@@ -109,7 +108,7 @@ def fairness_tradeoff_figure(points: list[tuple[str, float, float]]) -> go.Figur
         xaxis=dict(title="Gap in selection rate between groups (percentage points; 0 = equal)", rangemode="tozero"),
         yaxis=dict(title="Test accuracy (%)"),
     )
-    return _layout(figure, title="What fairness costs: accuracy against the gap", height=400)
+    return styled(figure, title="What fairness costs: accuracy against the gap", height=400)
 
 
 def hiring_figure(historical: dict[str, float], models: dict[str, dict[str, float]]) -> go.Figure:
@@ -120,7 +119,7 @@ def hiring_figure(historical: dict[str, float], models: dict[str, dict[str, floa
         groups = sorted(rates)
         figure.add_bar(x=groups, y=[rates[g] * 100 for g in groups], name=name, marker_color=colour)
     figure.update_layout(barmode="group", yaxis=dict(title="% hired", range=[0, 100]))
-    return _layout(figure, title="Who gets hired: the past, and the models that learned from it")
+    return styled(figure, title="Who gets hired: the past, and the models that learned from it")
 
 
 def association_figure(sets: dict[str, tuple[tuple[str, float], ...]], *, toward_a: str, toward_b: str) -> go.Figure:
@@ -135,7 +134,7 @@ def association_figure(sets: dict[str, tuple[tuple[str, float], ...]], *, toward
         xaxis=dict(title=f"← nearer {toward_b} · nearer {toward_a} → (difference in cosine similarity)"),
         yaxis=dict(categoryorder="total ascending"),
     )
-    return _layout(figure, title="Where each word sits between the two sets of words", height=28 * n_words + 160)
+    return styled(figure, title="Where each word sits between the two sets of words", height=28 * n_words + 160)
 
 
 def _epsilon_label(result: RunResult) -> str:
@@ -172,7 +171,7 @@ def privacy_sweep_figure(results: list[RunResult]) -> go.Figure:
             row=1,
             col=column,
         )
-    return _layout(figure, title="What differential privacy buys and costs, from strong protection to none", height=360)
+    return styled(figure, title="What differential privacy buys and costs, from strong protection to none", height=360)
 
 
 def overfitting_figure(runs: list[tuple[int, RunResult]]) -> go.Figure:
@@ -190,14 +189,14 @@ def overfitting_figure(runs: list[tuple[int, RunResult]]) -> go.Figure:
         xaxis=dict(title="Epochs (passes over the training data)", type="log", tickvals=epochs),
         yaxis=dict(title="%", range=[40, 101]),
     )
-    return _layout(figure, title="Training longer: the model memorises, and the attack notices")
+    return styled(figure, title="Training longer: the model memorises, and the attack notices")
 
 
 def probabilities_figure(classes: tuple[str, ...], probabilities: tuple[float, ...]) -> go.Figure:
     """One bar per class: how sure the model is of each answer."""
     figure = go.Figure(go.Bar(x=list(classes), y=[p * 100 for p in probabilities], marker_color=PALETTE[0]))
     figure.update_layout(yaxis=dict(title="probability (%)", range=[0, 100]), xaxis=dict(type="category"))
-    return _layout(figure, title="How sure it is of each answer", height=280)
+    return styled(figure, title="How sure it is of each answer", height=280)
 
 
 def input_figure(pixels) -> go.Figure:
@@ -208,7 +207,7 @@ def input_figure(pixels) -> go.Figure:
     height, width = pixels.shape
     figure = go.Figure(go.Heatmap(z=pixels[::-1], colorscale="Greys", zmin=0, zmax=1, showscale=False))
     figure.update_layout(yaxis=dict(scaleanchor="x", showticklabels=False), xaxis=dict(showticklabels=False))
-    return _layout(figure, title=f"What the model sees: {width} x {height} pixels", height=360)
+    return styled(figure, title=f"What the model sees: {width} x {height} pixels", height=360)
 
 
 def attribution_figure(values, labels: tuple[str, ...], *, top: int = 15) -> go.Figure:
@@ -224,7 +223,7 @@ def attribution_figure(values, labels: tuple[str, ...], *, top: int = 15) -> go.
         colours = [PALETTE[3] if v > 0 else PALETTE[0] for v in values[order]]
         figure = go.Figure(go.Bar(x=values[order], y=[labels[i] for i in order], orientation="h", marker_color=colours))
         figure.update_layout(xaxis=dict(title="← away from the answer · toward it →"))
-    return _layout(figure, title="What moved the answer", height=360)
+    return styled(figure, title="What moved the answer", height=360)
 
 
 def attention_figure(mean, labels: tuple[str, ...]) -> go.Figure:
@@ -234,4 +233,4 @@ def attention_figure(mean, labels: tuple[str, ...]) -> go.Figure:
         xaxis=dict(title="looked at", type="category"),
         yaxis=dict(title="position", type="category", autorange="reversed"),
     )
-    return _layout(figure, title="Attention: where each position looked", height=480)
+    return styled(figure, title="Attention: where each position looked", height=480)

@@ -10,7 +10,7 @@ from lab.data import DATASETS
 from lab.pareto import pareto_front
 from lab.result import RunResult
 from ui import plain
-from ui.charts import PALETTE, _layout
+from ui.charts import PALETTE, styled
 from ui.compare import run_label
 from ui.services import run_store
 
@@ -62,7 +62,7 @@ def pareto_figure(runs: list[RunResult], front: tuple[int, ...]) -> go.Figure:
         ),
         yaxis=dict(title="Test accuracy (%)"),
     )
-    return _layout(figure, title="Accuracy against energy: up and to the left is better", height=440)
+    return styled(figure, title="Accuracy against energy: up and to the left is better", height=440)
 
 
 def front_summary(runs: list[RunResult], front: tuple[int, ...], *, dataset_title: str) -> str:

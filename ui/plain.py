@@ -51,6 +51,10 @@ def distance(metres: float) -> str:
     return f"{_figure(metres * 1000)} millimetres"
 
 
+# What one example of each kind of data is called in a sentence ("94% of the images").
+NOUNS = {"image": "images", "text": "reviews", "table": "people"}
+
+
 def sci(value: float) -> str:
     """Three significant figures: '2.57 × 10^10' for large or tiny numbers, '350' or '12,300' for everyday ones."""
     rounded = float(f"{value:.3g}")

@@ -21,8 +21,6 @@ from models import REGISTRY
 from ui import plain
 from ui.compare import finished_when, run_label, spec_title
 
-NOUNS = {"image": "images", "text": "reviews", "table": "people"}  # as the Train page says them
-
 
 def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}"
@@ -291,7 +289,7 @@ def _how_to_read(result: RunResult, noun: str) -> Section:
 def model_card(result: RunResult) -> Document:
     """The whole model card of one run: the four axes, the data card, privacy notes, settings and versions."""
     card = DATASETS[result.spec.dataset]
-    noun, positive = NOUNS[card.modality], card.classes[-1]
+    noun, positive = plain.NOUNS[card.modality], card.classes[-1]
     sections = [
         _at_a_glance(result, noun),
         _accuracy(result, noun),

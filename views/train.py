@@ -5,15 +5,13 @@ import streamlit as st
 from lab.data import DATASETS
 from lab.jobs import QueueFull
 from lab.spec import SpecError
-from ui import state
+from ui import plain, state
 from ui.charts import COST_AXES, history_figure, tradeoff_figure
 from ui.compare import COLUMN_FORMATS, comparison_summary, comparison_table, finished_when, run_label, spec_title
 from ui.forms import spec_form_ui
 from ui.progress import job_progress_ui, record_on_board
 from ui.scorecard import scorecard
 from ui.services import job_runner, run_store
-
-NOUNS = {"image": "images", "text": "reviews", "table": "people"}
 
 st.title("Train & Compare")
 st.write(
@@ -88,7 +86,7 @@ for result in reversed(compared):
     scorecard(
         result,
         title=spec_title(result.spec),
-        noun=NOUNS[card.modality],
+        noun=plain.NOUNS[card.modality],
         positive=card.classes[-1],
     )
     with st.expander("How it learned, epoch by epoch"):
