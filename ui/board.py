@@ -289,3 +289,15 @@ def _clear(store: RunStore) -> None:
         "The board was cleared: runs trained from now on appear. Earlier runs stay stored, so the same settings "
         "are still answered at once, and come back on the board for whoever trains them again."
     )
+
+
+def summary_downloads_ui(rows: tuple[BoardRow, ...]) -> None:
+    """The class on one page to take away; a run trained by several sessions is named by the first of them."""
+    from ui.report import board_summary_downloads_ui
+
+    results = {row.result.run_id: row.result for row in rows}
+    nicknames: dict[str, str] = {}
+    for row in rows:
+        if row.nickname is not None:
+            nicknames.setdefault(row.result.run_id, row.nickname)
+    board_summary_downloads_ui(list(results.values()), nicknames)

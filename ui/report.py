@@ -368,3 +368,30 @@ def report_downloads_ui(result: RunResult) -> None:
                 icon=":material/download:",
                 key=f"scorecard_report_{extension}_{result.run_id}",
             )
+
+
+SUMMARY_FORMATS: tuple[tuple[str, str, str, Callable[..., str | bytes]], ...] = (
+    ("PDF", "pdf", "application/pdf", board_summary_pdf),
+    ("HTML", "html", "text/html", board_summary_html),
+    ("Markdown", "md", "text/markdown", board_summary_markdown),
+)
+
+
+def board_summary_downloads_ui(results: Sequence[RunResult], nicknames: Mapping[str, str]) -> None:
+    """Three download buttons for the class board on one page, built only when a button is clicked."""
+    st.markdown("**Take it away: the class on one page**")
+    st.caption(
+        "How many runs the class trained, the most accurate, the cheapest, the fairest and the least leaky, the best "
+        "trade-offs and the ten most accurate runs, with a chart of accuracy against energy."
+    )
+    for column, (name, extension, mime, build) in zip(st.columns(len(SUMMARY_FORMATS)), SUMMARY_FORMATS, strict=True):
+        with column:
+            st.download_button(
+                name,
+                data=partial(build, results, nicknames),
+                file_name=f"class-board.{extension}",
+                mime=mime,
+                on_click="ignore",
+                icon=":material/download:",
+                key=f"board_report_{extension}",
+            )

@@ -3,7 +3,17 @@
 import streamlit as st
 
 from lab.board import sort_rows
-from ui.board import SORTS, chart_ui, nickname_note_ui, rows_ui, summary_ui, table_ui, teacher_ui, tradeoff_ui
+from ui.board import (
+    SORTS,
+    chart_ui,
+    nickname_note_ui,
+    rows_ui,
+    summary_downloads_ui,
+    summary_ui,
+    table_ui,
+    teacher_ui,
+    tradeoff_ui,
+)
 from ui.services import run_store
 
 st.title("Class board")
@@ -32,4 +42,6 @@ def live_board() -> None:
 
 
 live_board()
+if rows := rows_ui(run_store()):
+    summary_downloads_ui(rows)
 teacher_ui(run_store())

@@ -72,6 +72,8 @@ def test_runs_from_two_sessions_appear_in_a_third():
         assert len(runs) == 2  # "Train both": with and without the sensitive columns
         assert set(runs["Data"]) == {"Re-arrest within two years (COMPAS, Broward County)"}
         assert runs["Accuracy (%)"].between(40, 100).all()
+    downloads = {button.proto.id.split("-")[-1] for button in board.get("download_button")}
+    assert {"board_report_pdf", "board_report_html", "board_report_md"} <= downloads  # the class on one page
 
 
 def test_the_teacher_area_is_absent_when_no_password_is_set(monkeypatch):
