@@ -16,17 +16,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import NoReturn
 
+from lab.cli import OneLineParser, fail
+from lab.cli_generate import add_generate_command, generate_text
+from lab.cli_scale import add_scale_commands, estimate_large, sweep_sizes
 from lab.spec import RunSpec, SpecError
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """argparse, but a bad argument prints one line (no usage block) and exits 2."""
-
-    def error(self, message: str) -> None:
-        sys.stderr.write(f"error: {message}\n")
-        raise SystemExit(2)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -75,37 +69,6 @@ def parser() -> argparse.ArgumentParser:
     add_generate_command(commands)
     add_scale_commands(commands)
     return top
-
-
-def add_scale_commands(commands) -> None:
-    """The `sweep` and `estimate` subcommands (the Cost & Scale page from a shell)."""
-    from lab.estimate import DEFAULT_GPUS, load_large_models
-
-    sizes = commands.add_parser("sweep", help="train one task at several model sizes and fit a power law")
-    sizes.add_argument("--dataset", required=True)
-    sizes.add_argument("--arch", required=True, help="mlp or cnn: the models whose size can be set")
-    sizes.add_argument("--widths", required=True, type=int, nargs="+", metavar="W", help="units or filters per layer")
-    sizes.add_argument("--depths", type=int, nargs="+", metavar="D", help="hidden layers (MLP only)")
-    sizes.add_argument("--epochs", type=int, help="epochs per size (default: the dataset's suggestion)")
-    sizes.add_argument("--seed", type=int, default=RunSpec().seed)
-    sizes.add_argument("--json", action="store_true", help="print the sizes and the fit as one JSON object")
-    known = load_large_models()
-    calculator = commands.add_parser("estimate", help="training compute, time, energy, CO2 and cost of a large model")
-    calculator.add_argument("--params", required=True, type=float, help="parameters, e.g. 175e9")
-    calculator.add_argument("--tokens", required=True, type=float, help="training tokens, e.g. 300e9")
-    calculator.add_argument("--gpu", default="a100", help=f"one of: {', '.join(known.accelerators)}")
-    calculator.add_argument("--gpus", type=float, default=DEFAULT_GPUS, help="how many GPUs share the work")
-    calculator.add_argument("--utilisation", type=float, default=known.utilisation.value, help="share of peak speed")
-    calculator.add_argument("--pue", type=float, default=known.pue.value, help="data-centre overhead, 1 or more")
-    calculator.add_argument("--grid", default="world", help=f"one of: {', '.join(known.grids)}")
-    calculator.add_argument("--price", type=float, default=known.price_per_gpu_hour.value, help="USD per GPU-hour")
-    calculator.add_argument("--json", action="store_true", help="print the estimate as one JSON object")
-
-
-def fail(message: str) -> NoReturn:
-    """One line on stderr and exit code 2: the person's input or arguments are at fault."""
-    sys.stderr.write(f"error: {message}\n")
-    raise SystemExit(2)
 
 
 def list_datasets() -> None:
@@ -247,7 +210,8 @@ def predict_one(args: argparse.Namespace) -> None:
         fail(str(problem))
     answer = predict(spec, weights, x, device=device, notices=notices)
     probabilities = dict(zip(answer.classes, answer.probabilities, strict=True))
-    explanation = explain_one(spec, data, weights, x, answer.classes.index(answer.predicted)) if args.explain else None
+    target = answer.classes.index(answer.predicted)
+    explanation = explain_one(spec, data, weights, x, target, text=args.text) if args.explain else None
     if args.json:
         record = {"run_id": args.run, "predicted": answer.predicted, "probabilities": probabilities}
         if explanation is not None:
@@ -278,12 +242,12 @@ def predict_one(args: argparse.Namespace) -> None:
         print(f"  caveat       {explanation.caveat}")
 
 
-def explain_one(spec: RunSpec, data, weights: bytes, x, target: int):
-    """captum's attribution for one input of a stored run, on the CPU."""
+def explain_one(spec: RunSpec, data, weights: bytes, x, target: int, *, text: str | None):
+    """captum's attribution for one input of a stored run, on the CPU; `text` as typed, for the pretrained MiniLM."""
     import torch
 
     from lab.audit import load_trained
-    from lab.explain import explain_image, explain_row, explain_text, typical_row
+    from lab.explain import explain_image, explain_minilm_text, explain_row, explain_text, typical_row
 
     model = load_trained(spec, data.inputs, weights, torch.device("cpu"))
     classes = data.card.classes
@@ -295,175 +259,7 @@ def explain_one(spec: RunSpec, data, weights: bytes, x, target: int):
         )
     if data.inputs.modality == "text":
         return explain_text(model, x, target=target, vocab=data.vocab, classes=classes)
-    fail("explanations for the pretrained MiniLM model are not available: it reads a 384-number summary of the text")
-
-
-def sweep_sizes(args: argparse.Namespace) -> None:
-    """Train the task at each size, in-process, save every run, and fit a power law through them."""
-    from dataclasses import asdict
-
-    from lab.config import load_settings
-    from lab.pipeline import run
-    from lab.scaling import FitError, fit_sweep, sweep_point, sweep_specs
-    from lab.store import RunStore
-    from lab.training import TrainingStopped
-
-    try:
-        specs = sweep_specs(
-            args.dataset,
-            args.arch,
-            widths=args.widths,
-            depths=args.depths,
-            seed=args.seed,
-            epochs=args.epochs,
-        )
-    except SpecError as problem:
-        fail(str(problem))
-    settings = load_settings()
-    store = RunStore(settings.store_url)
-    points = []
-    for spec in specs:
-        try:
-            result, weights = run(spec, settings=settings)
-        except TrainingStopped as problem:
-            sys.stderr.write(f"error: width {spec.width}, depth {spec.depth}: {problem}\n")
-            raise SystemExit(1) from None
-        store.save(result, weights=weights)
-        points.append(sweep_point(result))
-    try:
-        fit, why_not = fit_sweep(points), ""
-    except FitError as problem:
-        fit, why_not = None, str(problem)
-    if args.json:
-        print(
-            json.dumps({"points": [asdict(p) for p in points], "fit": asdict(fit) if fit else None, "no_fit": why_not})
-        )
-        return
-    print(f"sweep: {args.arch} on {args.dataset}, {specs[0].epochs} epochs per size, seed {args.seed}")
-    print(f"  {'width':>6} {'depth':>6} {'parameters':>11} {'train FLOPs':>12} {'test loss':>10} {'accuracy':>9}")
-    for p in points:
-        depth = "-" if p.depth is None else p.depth
-        print(f"  {p.width:>6} {depth:>6} {p.params:>11,} {p.train_flops:>12.3g} {p.loss:>10.4f} {p.accuracy:>9.1%}")
-    if fit is None:
-        print(f"  no power law: {why_not}")
-        return
-    law, ahead = fit.by_compute, fit.more_compute
-    print(
-        f"  power law      test loss = {law.a:.3g} x FLOPs^-{law.exponent:.3f} "
-        f"(exponent ± {law.exponent_se:.3f} standard error, R² {law.r_squared:.2f})"
-    )
-    print(
-        f"  extrapolation  {ahead.factor:g}x the compute ({ahead.compute:.3g} FLOPs): test loss about {ahead.loss:.3g} "
-        f"(95% band {ahead.low:.3g} to {ahead.high:.3g}), if the line does not bend"
-    )
-
-
-def estimate_large(args: argparse.Namespace) -> None:
-    """The large-model calculator: every figure an estimate."""
-    from dataclasses import asdict
-
-    from lab.estimate import EstimateError, estimate, load_large_models
-
-    known = load_large_models()
-    if args.gpu not in known.accelerators:
-        fail(f"unknown accelerator {args.gpu!r}; choose one of: {', '.join(known.accelerators)}")
-    if args.grid not in known.grids:
-        fail(f"unknown grid {args.grid!r}; choose one of: {', '.join(known.grids)}")
-    gpu, grid = known.accelerators[args.gpu], known.grids[args.grid]
-    try:
-        result = estimate(
-            params=args.params,
-            tokens=args.tokens,
-            accelerator=gpu,
-            utilisation=args.utilisation,
-            pue=args.pue,
-            grid_g_per_kwh=grid.g_per_kwh,
-            price_per_gpu_hour=args.price,
-            gpus=args.gpus,
-        )
-    except EstimateError as problem:
-        fail(str(problem))
-    if args.json:
-        inputs = {k: v for k, v in vars(args).items() if k not in ("command", "json")}
-        print(json.dumps({"inputs": inputs, "estimate": asdict(result)}))
-        return
-    print(f"estimate for {args.params:.3g} parameters trained on {args.tokens:.3g} tokens (every figure an estimate)")
-    print(f"  compute  {result.flops:.3g} FLOPs (6 x parameters x tokens)")
-    print(
-        f"  time     {result.gpu_hours:.3g} GPU-hours on the {gpu.title} at {args.utilisation:.0%} of its peak; "
-        f"{result.days:.3g} days on {args.gpus:g} GPUs"
-    )
-    print(f"  energy   {result.energy_kwh / 1000:.3g} MWh ({gpu.watts:g} W per GPU x PUE {args.pue:g})")
-    print(f"  CO2      {result.co2_kg / 1000:.3g} t at {grid.g_per_kwh:g} g/kWh ({grid.title}, {grid.year})")
-    print(f"  cost     {result.cost_usd:.3g} USD at {args.price:g} USD per GPU-hour")
-
-
-def add_generate_command(commands) -> None:
-    """The `generate` subcommand: the Language model page's SmolLM2 from a shell."""
-    text = commands.add_parser("generate", help="answer or continue a prompt with the small language model SmolLM2")
-    text.add_argument("--prompt", required=True, help="a question for the assistant (or text, with --continue)")
-    text.add_argument("--max-tokens", type=int, metavar="N", help="new tokens at most, 1 to 200 (default 60)")
-    # Greedy by default, unlike the page: a script gets the same text every time without choosing a seed.
-    text.add_argument("--temperature", type=float, default=0.0, metavar="T", help="0 = greedy (default); up to 2")
-    text.add_argument("--top-p", type=float, metavar="P", help="sample among the likeliest tokens holding this share")
-    text.add_argument("--seed", type=int, default=0, help="the same seed and settings give the same text")
-    text.add_argument("--continue", dest="plain", action="store_true", help="continue the text instead of answering")
-    text.add_argument("--json", action="store_true", help="print the text and its timing as one JSON object")
-
-
-def generate_text(args: argparse.Namespace) -> None:
-    from lab.cost import FALLBACK_WATTS
-    from lab.device import describe
-    from lab.llm import (
-        GenerationOptions,
-        PromptError,
-        energy_wh_per_1000_tokens,
-        generate,
-        load_language_model,
-        prepare_prompt,
-    )
-
-    defaults = GenerationOptions()
-    options = GenerationOptions(
-        defaults.max_tokens if args.max_tokens is None else args.max_tokens,
-        args.temperature,
-        defaults.top_p if args.top_p is None else args.top_p,
-        args.seed,
-    )
-    try:
-        options.validate()  # before the model loads: a wrong setting is refused at once
-        lm = load_language_model()
-        generation = generate(lm, prepare_prompt(lm, args.prompt, chat=not args.plain), options)
-    except PromptError as problem:
-        fail(str(problem))
-    energy = energy_wh_per_1000_tokens(generation) if generation.steps else None
-    if args.json:
-        record = {
-            "text": generation.text,
-            "tokens": len(generation.steps),
-            "seconds": generation.seconds,
-            "tokens_per_second": generation.tokens_per_second,
-            "first_token_seconds": generation.first_token_seconds,
-            "prompt_tokens": len(generation.prompt.ids),
-            "dropped_prompt_tokens": generation.prompt.dropped_tokens,
-            "device": describe(lm.device),
-            "energy_wh_per_1000_tokens": energy,
-            "energy_method": "estimated",
-        }
-        print(json.dumps(record))
-        return
-    print(generation.text)
-    print(
-        f"  tokens         {len(generation.steps)} in {generation.seconds:.2f} s on {describe(lm.device)}: the first "
-        f"after {generation.first_token_seconds:.2f} s, then {generation.tokens_per_second:.1f} tokens/s"
-    )
-    if energy is not None:
-        print(
-            f"  energy         about {energy:.2g} Wh per 1 000 tokens (an estimate: the time per token x "
-            f"{FALLBACK_WATTS:g} W, a generic CPU at half load)"
-        )
-    if generation.prompt.dropped_tokens:
-        print(f"  note           the prompt was long: its first {generation.prompt.dropped_tokens} tokens were cut")
+    return explain_minilm_text(model, text, target=target, classes=classes)  # its encoder reads the text again
 
 
 def main(argv: list[str] | None = None) -> None:

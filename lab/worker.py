@@ -26,7 +26,7 @@ def worker_main(index: int, inbox, outbox, cancel_id, store_url: str, threads: i
     import torch
 
     from lab.config import load_settings
-    from lab.cost import CostMeter
+    from lab.meter import CostMeter
     from lab.pipeline import run
     from lab.spec import RunSpec, SpecError
     from lab.store import RunStore

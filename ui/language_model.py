@@ -4,7 +4,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lab.bias_probe import CLASSES, BiasProbeResult, CheckedAnswer, check_answer, load_probes, run_bias_probe
-from lab.cost import FALLBACK_WATTS
 from lab.device import describe
 from lab.llm import (
     MAX_NEW_TOKENS,
@@ -20,6 +19,7 @@ from lab.llm import (
     prepare_prompt,
     stream,
 )
+from lab.meter import FALLBACK_WATTS
 from ui import plain
 from ui.charts import PALETTE
 

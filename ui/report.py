@@ -1,7 +1,7 @@
 """The report to take away: a model card for one run, and a one-page summary of the class board.
 
 The content is written here once, as a lab.report_doc.Document, with the same plain-words sentences as the
-scorecard (ui/plain.py); lab.report_doc writes it as Markdown, HTML or PDF. Only `report_downloads_ui` calls Streamlit.
+scorecard (ui/plain.py); lab.report_doc writes it as Markdown, HTML or PDF. Only the download buttons call Streamlit.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -343,55 +343,46 @@ def board_summary_pdf(rows: Sequence[RunResult], nicknames: Mapping[str, str] | 
 
 # --- the download buttons -------------------------------------------------------------------------------------------
 
-FORMATS: tuple[tuple[str, str, str, Callable[[RunResult], str | bytes]], ...] = (
-    ("PDF", "pdf", "application/pdf", model_card_pdf),
-    ("HTML", "html", "text/html", model_card_html),
-    ("Markdown", "md", "text/markdown", model_card_markdown),
-)
+FORMATS = (("PDF", "pdf", "application/pdf"), ("HTML", "html", "text/html"), ("Markdown", "md", "text/markdown"))
+
+
+def _download_buttons(builders: Sequence[Callable[[], str | bytes]], *, file_stem: str, key: str) -> None:
+    """One button per format (PDF, HTML, Markdown); `builders` in that order, each run only on its click.
+
+    `key` is a template with `{extension}` in it, so each button's key names its format.
+    """
+    for column, (name, extension, mime), build in zip(st.columns(len(FORMATS)), FORMATS, builders, strict=True):
+        with column:
+            st.download_button(
+                name,
+                data=build,  # a callable: Streamlit runs it on click, not on every rerun
+                file_name=f"{file_stem}.{extension}",
+                mime=mime,
+                on_click="ignore",
+                icon=":material/download:",
+                key=key.format(extension=extension),
+            )
 
 
 def report_downloads_ui(result: RunResult) -> None:
-    """Three download buttons for the run's model card; each file is built only when its button is clicked."""
+    """Three download buttons for the run's model card."""
     st.markdown("**Take it away: report**")
     st.caption(
         "The model card of this run: every figure above with its meaning, the charts, the data card, the privacy "
         "notes, the training settings, the device and the library versions."
     )
-    for column, (name, extension, mime, build) in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
-        with column:
-            st.download_button(
-                name,
-                data=partial(build, result),  # a callable: Streamlit runs it on click, not on every rerun
-                file_name=f"model-card-{result.spec.dataset}-{result.spec.arch}-{result.run_id}.{extension}",
-                mime=mime,
-                on_click="ignore",
-                icon=":material/download:",
-                key=f"scorecard_report_{extension}_{result.run_id}",
-            )
-
-
-SUMMARY_FORMATS: tuple[tuple[str, str, str, Callable[..., str | bytes]], ...] = (
-    ("PDF", "pdf", "application/pdf", board_summary_pdf),
-    ("HTML", "html", "text/html", board_summary_html),
-    ("Markdown", "md", "text/markdown", board_summary_markdown),
-)
+    builders = [partial(build, result) for build in (model_card_pdf, model_card_html, model_card_markdown)]
+    stem = f"model-card-{result.spec.dataset}-{result.spec.arch}-{result.run_id}"
+    _download_buttons(builders, file_stem=stem, key="scorecard_report_{extension}_" + result.run_id)
 
 
 def board_summary_downloads_ui(results: Sequence[RunResult], nicknames: Mapping[str, str]) -> None:
-    """Three download buttons for the class board on one page, built only when a button is clicked."""
+    """Three download buttons for the class board on one page."""
     st.markdown("**Take it away: the class on one page**")
     st.caption(
         "How many runs the class trained, the most accurate, the cheapest, the fairest and the least leaky, the best "
         "trade-offs and the ten most accurate runs, with a chart of accuracy against energy."
     )
-    for column, (name, extension, mime, build) in zip(st.columns(len(SUMMARY_FORMATS)), SUMMARY_FORMATS, strict=True):
-        with column:
-            st.download_button(
-                name,
-                data=partial(build, results, nicknames),
-                file_name=f"class-board.{extension}",
-                mime=mime,
-                on_click="ignore",
-                icon=":material/download:",
-                key=f"board_report_{extension}",
-            )
+    writers = (board_summary_pdf, board_summary_html, board_summary_markdown)
+    builders = [partial(build, results, nicknames) for build in writers]
+    _download_buttons(builders, file_stem="class-board", key="board_report_{extension}")

@@ -180,7 +180,7 @@ def explanation_ui(model: Trained, x: torch.Tensor, answer: Prediction) -> None:
     st.markdown(why.reading)
     st.caption(f"{why.method}. {why.caveat}")
     if model.result.spec.arch == "transformer":
-        from lab.explain import attention_map
+        from lab.attention import attention_map
 
         attention = attention_map(model.model, x, vocab=model.data.vocab, feature_names=model.data.feature_names)
         st.plotly_chart(attention_figure(attention.mean, attention.labels), key="try_attention")

@@ -26,7 +26,7 @@ def test_generate_json_has_the_text_and_its_timing():
     assert 1 <= result["tokens"] <= 8 and result["prompt_tokens"] > 8 and result["dropped_prompt_tokens"] == 0
     assert 0 < result["first_token_seconds"] <= result["seconds"] and result["tokens_per_second"] > 0
     assert result["device"].startswith("CPU") and result["energy_method"] == "estimated"
-    # the estimate: seconds per token x 1 000 tokens x 42.5 W (lab.cost's fallback), in Wh
+    # the estimate: seconds per token x 1 000 tokens x 42.5 W (lab.meter's fallback), in Wh
     per_token = result["seconds"] / result["tokens"]
     assert result["energy_wh_per_1000_tokens"] == pytest.approx(per_token * 1000 * 42.5 / 3600)
     again = cli("generate", "--prompt", "What is the capital of France?", "--max-tokens", "8", "--json")

@@ -8,18 +8,10 @@ import torch
 from torch import nn
 
 import lab.cost as cost
+import lab.meter as meter_module
 from lab.config import Settings
-from lab.cost import (
-    AnswerEnergy,
-    CostMeter,
-    build_cost_report,
-    co2_grams,
-    count_params,
-    describe_energy,
-    forward_flops,
-    measure_latency_ms,
-    training_flops,
-)
+from lab.cost import build_cost_report, co2_grams, count_params, forward_flops, measure_latency_ms, training_flops
+from lab.meter import AnswerEnergy, CostMeter, describe_energy
 
 SETTINGS = Settings(workers=1, max_jobs_per_person=4, store_url="sqlite://", grid_g_per_kwh=480.0, country="USA")
 CPU = torch.device("cpu")
@@ -167,7 +159,7 @@ def test_meter_falls_back_to_a_stated_estimate_when_codecarbon_fails(monkeypatch
     with CostMeter(SETTINGS, CPU) as meter:
         _busy(0.1)
     assert meter.energy_method == "estimated"
-    assert meter.energy_kwh == pytest.approx(meter.seconds * cost.FALLBACK_WATTS / 3.6e6)
+    assert meter.energy_kwh == pytest.approx(meter.seconds * meter_module.FALLBACK_WATTS / 3.6e6)
     assert "no hardware" in meter.energy_source
 
 

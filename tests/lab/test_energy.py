@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from lab.config import Settings
-from lab.cost import CostMeter, build_cost_report, measure_answer_energy
+from lab.cost import build_cost_report
+from lab.meter import CostMeter, measure_answer_energy
 from lab.pipeline import run
 from lab.result import RunResult
 from lab.spec import RunSpec

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 import torch
 
+from lab.attention import attention_map
 from lab.audit import load_trained
 from lab.data import load_dataset
-from lab.explain import attention_map, explain_image, explain_minilm_text, explain_row, explain_text, typical_row
+from lab.explain import explain_image, explain_minilm_text, explain_row, explain_text, typical_row
 from lab.hiring import HiringSettings, generate
 from lab.pipeline import prepare_data, run
 from lab.spec import RunSpec

@@ -325,3 +325,12 @@ def test_cli_explains_an_image_and_a_person_with_captum(capsys, tmp_path, digits
     assert code == 0 and "  strongest    " in out and "  caveat       " in out
     strongest = out.split("  strongest    ")[1].splitlines()[0]
     assert len(strongest.split(", ")) == 5  # the five columns that moved the answer most, with their shares
+
+
+def test_cli_explains_a_review_for_the_pretrained_minilm_word_piece_by_word_piece(capsys, store):
+    minilm = _stored(store, RunSpec("reviews", "minilm", epochs=1))  # the encoder's vectors are cached on disk
+    code, out, _ = cli(capsys, "--run", minilm.run_id, "--text", "Stale and bitter.", "--explain", "--json")
+    answer = json.loads(out)
+    explanation = answer["explanation"]
+    assert code == 0 and explanation["labels"] == ["[CLS]", "stale", "and", "bitter", ".", "[SEP]"]
+    assert "pretrained MiniLM encoder" in explanation["method"] and abs(explanation["convergence_delta"]) < 0.01
