@@ -45,6 +45,18 @@ def run_label(result: RunResult) -> str:
     return f"{REGISTRY[result.spec.arch].short} · {result.spec.dataset}{size}{unaware}{private} · {result.run_id[:4]}"
 
 
+def run_picker_ui(runs: list[RunResult], *, label: str, key: str) -> RunResult:
+    """A selectbox over stored runs (newest first), each as 'CNN · digits · 3f2a · 98.9% · <when it finished>'."""
+    by_id = {r.run_id: r for r in runs}
+    run_id = st.selectbox(
+        label,
+        list(by_id),
+        format_func=lambda i: f"{run_label(by_id[i])} · {by_id[i].metrics.accuracy:.1%} · {finished_when(by_id[i])}",
+        key=key,
+    )
+    return by_id[run_id]
+
+
 def comparison_table(results: list[RunResult]) -> pd.DataFrame:
     """One row per run, every figure with its unit in the column name."""
     return pd.DataFrame(

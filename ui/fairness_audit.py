@@ -14,7 +14,7 @@ from lab.spec import RunSpec
 from models import REGISTRY
 from ui import plain
 from ui.charts import fairness_tradeoff_figure, group_rates_figure
-from ui.compare import finished_when, run_label, spec_title
+from ui.compare import run_picker_ui, spec_title
 from ui.forms import data_card_ui
 from ui.progress import jobs_ui, submit
 from ui.services import run_store
@@ -57,16 +57,9 @@ def pick_run_ui(dataset: str) -> RunResult | None:
     if not runs:
         st.info("No model has been trained on this data yet: press **Train both** above.")
         return None
-    by_id = {r.run_id: r for r in runs}
-    if st.session_state.get("fairness_run") not in by_id:
-        st.session_state["fairness_run"] = runs[0].run_id
-    run_id = st.selectbox(
-        "Model to audit (yours and everyone's runs on this data)",
-        list(by_id),
-        format_func=lambda i: f"{run_label(by_id[i])} · {by_id[i].metrics.accuracy:.1%} · {finished_when(by_id[i])}",
-        key="fairness_run",
-    )
-    return by_id[run_id]
+    if st.session_state.get("fairness_run") not in {r.run_id for r in runs}:
+        st.session_state["fairness_run"] = runs[0].run_id  # another dataset's run was chosen: start at the newest
+    return run_picker_ui(runs, label="Model to audit (yours and everyone's runs on this data)", key="fairness_run")
 
 
 def groups_ui(attribute: AttributeFairness, *, positive: str) -> None:

@@ -11,7 +11,7 @@ from lab.estimate import DEFAULT_GPUS, Estimate, EstimateError, Reference, estim
 from lab.result import RunResult
 from ui import plain
 from ui.charts import PALETTE
-from ui.compare import finished_when, run_label
+from ui.compare import run_label, run_picker_ui
 from ui.services import run_store
 
 # --- Large-model calculator -----------------------------------------------------------------------------------
@@ -170,14 +170,7 @@ def giants_ui() -> None:
     if not runs:
         st.info("No model has been trained yet: train one above or on Train & Compare, then come back.")
         return
-    by_id = {r.run_id: r for r in runs}
-    run_id = st.selectbox(
-        "Your model (yours and everyone's runs)",
-        list(by_id),
-        format_func=lambda i: f"{run_label(by_id[i])} · {by_id[i].metrics.accuracy:.1%} · {finished_when(by_id[i])}",
-        key="cost_run",
-    )
-    result = by_id[run_id]
+    result = run_picker_ui(runs, label="Your model (yours and everyone's runs)", key="cost_run")
     references = sorted(load_large_models().references.values(), key=lambda r: r.training_flops)
     st.plotly_chart(giants_figure(result, references), key="cost_giants_chart")
     st.markdown(giants_sentences(result, references))

@@ -13,7 +13,7 @@ from lab.spec import RunSpec
 from models import REGISTRY
 from ui import plain
 from ui.charts import overfitting_figure, privacy_sweep_figure
-from ui.compare import finished_when, run_label, spec_title
+from ui.compare import run_picker_ui, spec_title
 from ui.progress import submit
 from ui.services import run_store
 
@@ -33,14 +33,7 @@ def attack_ui() -> None:
     if not runs:
         st.info("No run has been measured yet: train one on Train & Compare, or below.")
         return
-    by_id = {r.run_id: r for r in runs}
-    run_id = st.selectbox(
-        "Model to attack (yours and everyone's runs)",
-        list(by_id),
-        format_func=lambda i: f"{run_label(by_id[i])} · {by_id[i].metrics.accuracy:.1%} · {finished_when(by_id[i])}",
-        key="privacy_run",
-    )
-    result = by_id[run_id]
+    result = run_picker_ui(runs, label="Model to attack (yours and everyone's runs)", key="privacy_run")
     membership = result.privacy.membership
     st.markdown(f"**{spec_title(result.spec)}**: {risk_sentence(membership.loss)}")
     st.dataframe(

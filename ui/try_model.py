@@ -14,7 +14,7 @@ from lab.predict import InputError, Prediction, image_to_input, predict, row_to_
 from lab.result import RunResult
 from ui import plain
 from ui.charts import attention_figure, attribution_figure, input_figure, probabilities_figure
-from ui.compare import finished_when, run_label
+from ui.compare import run_picker_ui
 from ui.content import column_label
 from ui.services import run_store
 
@@ -46,15 +46,9 @@ def pick_run_ui() -> Trained | None:
     if not runs:
         st.info("No model has been trained yet: train one on Train & Compare, then come back.")
         return None
-    by_id = {r.run_id: r for r in runs}
-    run_id = st.selectbox(
-        "Model to try (yours and everyone's runs)",
-        list(by_id),
-        format_func=lambda i: f"{run_label(by_id[i])} · {by_id[i].metrics.accuracy:.1%} · {finished_when(by_id[i])}",
-        key="try_run",
-    )
+    chosen = run_picker_ui(runs, label="Model to try (yours and everyone's runs)", key="try_run")
     with st.spinner("Loading the model"):
-        return trained(run_id)
+        return trained(chosen.run_id)
 
 
 def image_input_ui(model: Trained) -> tuple[torch.Tensor, list[str]] | None:
