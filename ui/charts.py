@@ -3,6 +3,7 @@
 import math
 
 import plotly.graph_objects as go
+import streamlit as st
 
 from lab.fairness import GroupRates
 from lab.palette import PALETTE
@@ -26,6 +27,13 @@ def styled(figure: go.Figure, *, title: str, height: int = 320) -> go.Figure:
         template="plotly_white",
     )
     return figure
+
+
+def show(figure: go.Figure, summary: str, **options) -> None:
+    """A chart with its text summary under it: what the chart says in one or two sentences, for a screen reader,
+    for a reader who cannot tell the colours apart, and for the back row. `options` go to st.plotly_chart."""
+    st.plotly_chart(figure, **options)
+    st.caption(summary)
 
 
 def history_figure(history: tuple[EpochStats, ...], *, title: str) -> go.Figure:

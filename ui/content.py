@@ -7,10 +7,18 @@ from pathlib import Path
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
-@cache
 def page_text(name: str) -> str:
-    """The Markdown text of a page section: assets/pages/<name>.md."""
-    return (ASSETS / "pages" / f"{name}.md").read_text(encoding="utf-8")
+    """The Markdown text of a page section in this session's language: assets/pages/<name>.md, or the Chinese
+    translation beside it in assets/pages/zh/<name>.md."""
+    from ui.i18n import language  # ui.i18n reads ASSETS from here
+
+    return _page_text(name, language())
+
+
+@cache
+def _page_text(name: str, lang: str) -> str:
+    folder = ASSETS / "pages" / ("" if lang == "en" else lang)
+    return (folder / f"{name}.md").read_text(encoding="utf-8")
 
 
 @cache

@@ -4,6 +4,7 @@ import uuid
 
 import streamlit as st
 
+LANG = "lang"  # "en" or "zh", the sidebar's language choice (ui.i18n); also `?lang=zh` in the address
 PRESENT = "present"  # presenter mode, the sidebar switch (ui.presenter); also `?present=1` in the address
 SEED = "seed"  # the shared sidebar seed (a widget key, rendered by app.py on every page)
 OWNER = "owner_id"  # an anonymous id for this browser session: whose jobs are whose
