@@ -6,7 +6,7 @@ a name) put which run on the board, and when the teacher last cleared it.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -71,6 +71,15 @@ class _BoardEntry(_Base):
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)  # the teacher hid this nickname
 
 
+class _BoardSummary(_Base):
+    """A run as the class board needs it (see _board_summary): a quarter of the whole result's JSON to parse."""
+
+    __tablename__ = "board_summaries"
+
+    run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    summary_json: Mapped[str] = mapped_column(Text)
+
+
 class _BoardClear(_Base):
     """A time the teacher cleared the board: runs without an entry that finished before it stay off the board."""
 
@@ -84,7 +93,7 @@ class _BoardClear(_Base):
 class BoardEntry:
     """A run on the class board and who put it there."""
 
-    result: RunResult
+    result: RunResult  # without its training history, library versions, mitigations and flip rates: see get()
     nickname: str | None  # None: no session claimed it (trained from the command line)
     added_at: str  # when a session put it on the board; "" when none did
     hidden: bool = False  # the teacher hid this nickname
@@ -138,8 +147,10 @@ class RunStore:
             result_json=json.dumps(result.to_dict()),
             weights=weights,
         )
+        summary = _BoardSummary(run_id=result.run_id, summary_json=json.dumps(_board_summary(result).to_dict()))
         with self._sessions.begin() as session:
             session.merge(row)
+            session.merge(summary)
 
     def get(self, run_id: str) -> RunResult | None:
         """The run with this id, or None."""
@@ -214,17 +225,22 @@ class RunStore:
         return [BoardEntry(results[row.run_id], row.nickname, row.added_at or "", bool(row.hidden)) for row in rows]
 
     def _parsed_results(self, session: Session, runs: set[tuple[str, str]]) -> dict[str, RunResult]:
-        """The results of these (run_id, finished_at), each read and parsed once per process.
+        """The board's summaries of these (run_id, finished_at), each read and parsed once per process.
 
         A class's pages read the board every few seconds and parsing is most of the cost, so only runs new to this
-        process are read; the parsed results (frozen, safe to share) are kept while the board shows them.
+        process are read, from their short summaries (a run stored before summaries existed: its whole result);
+        the parsed results (frozen, safe to share) are kept while the board shows them.
         """
         parsed = dict(self._board_results)  # a copy: another thread may be reading the board at the same time
         missing = {run_id: finished_at for run_id, finished_at in runs if (run_id, finished_at) not in parsed}
         ids = list(missing)
         for start in range(0, len(ids), PARAMETERS_PER_QUERY):
             chunk = ids[start : start + PARAMETERS_PER_QUERY]
-            query = select(_Run.run_id, _Run.result_json).where(_Run.run_id.in_(chunk))
+            query = (
+                select(_Run.run_id, func.coalesce(_BoardSummary.summary_json, _Run.result_json))
+                .outerjoin(_BoardSummary, _BoardSummary.run_id == _Run.run_id)
+                .where(_Run.run_id.in_(chunk))
+            )
             for run_id, result_json in session.execute(query):
                 parsed[(run_id, missing[run_id])] = RunResult.from_dict(json.loads(result_json))
         shown = {run: parsed[run] for run in runs}
@@ -259,6 +275,12 @@ class RunStore:
                 .values(hidden=True)
             )
             return hidden.rowcount
+
+
+def _board_summary(result: RunResult) -> RunResult:
+    """The run without what no board figure, label or class report reads: its epochs, versions, mitigations, flips."""
+    fairness = result.fairness and replace(result.fairness, mitigations=(), flip_rates=())
+    return replace(result, history=(), versions={}, fairness=fairness)
 
 
 def _to_result(row: _Run) -> RunResult:

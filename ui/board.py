@@ -20,20 +20,22 @@ from lab.store import RunStore
 from ui import state
 from ui.charts import PALETTE
 from ui.compare import finished_when, run_label
+from ui.i18n import number, t
+from ui.plain import energy_amount
 
 BOARD_LIMIT = 2000  # rows read from the store: a full class term, and still one quick query
-SORTS: dict[SortKey, str] = {
+SORTS: dict[SortKey, str] = {  # shown through t()
     "accuracy": "Accuracy (most accurate first)",
     "cost": "Cost (least energy first)",
     "fairness": "Fairness gap (smallest first)",
     "privacy": "Privacy risk (lowest first)",
     "tradeoff": "Best trade-off (the Pareto front)",
 }
-COMMAND_LINE = "— (command line)"  # a run no session put on the board
+COMMAND_LINE = "— (command line)"  # a run no session put on the board; shown through t()
 PASSWORD_ENV = "AIL_TEACHER_PASSWORD"
 # Every ASCII punctuation character: CommonMark lets a backslash escape each one, so the text shows as typed.
 MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-COLUMNS = {
+COLUMNS = {  # keyed by the English column names: board_table names its columns in the session's language
     "Accuracy (%)": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.1f%%"),
     "Training time (s)": st.column_config.NumberColumn(format="%.2f"),
     "Energy (Wh, estimate)": st.column_config.NumberColumn(format="%.4f"),
@@ -61,8 +63,11 @@ def current_nickname() -> str:
 def nickname_note_ui() -> None:
     """How this person appears on the board, and where to change it."""
     st.markdown(
-        f"You appear on the board as **{escape_markdown(current_nickname())}**. Change your nickname in the "
-        "sidebar: a made-up one, never your real name."
+        t(
+            "You appear on the board as **{nickname}**. Change your nickname in the sidebar: a made-up one, never "
+            "your real name.",
+            nickname=escape_markdown(current_nickname()),
+        )
     )
 
 
@@ -77,28 +82,31 @@ def _rows(_store: RunStore, url: str, version: tuple) -> tuple[BoardRow, ...]:
     return tuple(board_rows(_store.board(BOARD_LIMIT)))
 
 
-def thousands(number: int) -> str:
-    """'1 000': a space between thousands, as on the other pages."""
-    return f"{number:,}".replace(",", " ")
-
-
 def runs(count: int) -> str:
     """'1 run', '12 runs'."""
-    return "1 run" if count == 1 else f"{thousands(count)} runs"
+    return t("1 run") if count == 1 else t("{count} runs", count=number(count))
 
 
 def summary_ui(rows: tuple[BoardRow, ...]) -> None:
     """How many runs, people and datasets, each with its sentence."""
     people = {row.nickname for row in rows if row.nickname is not None}
     run_column, nickname_column, dataset_column = st.columns(3)
-    run_column.metric("Runs on the board", thousands(len(rows)))
-    nickname_column.metric("Nicknames", len(people))
-    dataset_column.metric("Datasets", len({row.spec.dataset for row in rows}))
+    run_column.metric(t("Runs on the board"), number(len(rows)))
+    nickname_column.metric(t("Nicknames"), len(people))
+    dataset_column.metric(t("Datasets"), len({row.spec.dataset for row in rows}))
     st.caption(
-        "Runs: every model the class trained (one trained by two people with the same settings counts once for each). "
-        "Nicknames: the people who trained them, each by the name they chose. Datasets: the data they learned from; "
-        f"accuracy is only compared on the same data. At most the newest {thousands(BOARD_LIMIT)} runs are shown."
+        t(
+            "Runs: every model the class trained (one trained by two people with the same settings counts once for "
+            "each). Nicknames: the people who trained them, each by the name they chose. Datasets: the data they "
+            "learned from; accuracy is only compared on the same data. At most the newest {limit} runs are shown.",
+            limit=number(BOARD_LIMIT),
+        )
     )
+
+
+def attribute_words(attribute: str | None) -> str | None:
+    """'sex × race' in the session's language, each attribute translated on its own."""
+    return None if attribute is None else " × ".join(t(part) for part in attribute.split(" × "))
 
 
 def board_table(rows: list[BoardRow]) -> pd.DataFrame:
@@ -106,20 +114,20 @@ def board_table(rows: list[BoardRow]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "Nickname": COMMAND_LINE if row.nickname is None else row.nickname,
-                "Run": run_label(row.result),
-                "Data": DATASETS[row.spec.dataset].title,
-                "Accuracy (%)": row.accuracy * 100,
-                "Training time (s)": row.result.cost.train_seconds,
-                "Energy (Wh, estimate)": row.energy_wh,
-                "CO2 (g, estimate)": row.result.cost.co2_g,
-                "Training FLOPs (estimate)": float(row.result.cost.train_flops),
-                "Largest fairness gap (points)": None if row.fairness_gap is None else row.fairness_gap * 100,
-                "Gap between groups of": row.fairness_attribute,
-                "Privacy attack AUC (0.5 = guessing)": row.privacy_auc,
-                "Privacy risk": row.privacy_risk,
-                "Best trade-off": row.on_front,
-                "Finished": finished_when(row.result),
+                t("Nickname"): t(COMMAND_LINE) if row.nickname is None else row.nickname,
+                t("Run"): run_label(row.result),
+                t("Data"): t(DATASETS[row.spec.dataset].title),
+                t("Accuracy (%)"): row.accuracy * 100,
+                t("Training time (s)"): row.result.cost.train_seconds,
+                t("Energy (Wh, estimate)"): row.energy_wh,
+                t("CO2 (g, estimate)"): row.result.cost.co2_g,
+                t("Training FLOPs (estimate)"): float(row.result.cost.train_flops),
+                t("Largest fairness gap (points)"): None if row.fairness_gap is None else row.fairness_gap * 100,
+                t("Gap between groups of"): attribute_words(row.fairness_attribute),
+                t("Privacy attack AUC (0.5 = guessing)"): row.privacy_auc,
+                t("Privacy risk"): None if row.privacy_risk is None else t(row.privacy_risk),
+                t("Best trade-off"): row.on_front,
+                t("Finished"): finished_when(row.result),
             }
             for row in rows
         ]
@@ -128,23 +136,30 @@ def board_table(rows: list[BoardRow]) -> pd.DataFrame:
 
 def table_ui(rows: list[BoardRow]) -> None:
     """The sorted table, with what its columns mean."""
-    st.dataframe(board_table(rows), hide_index=True, column_config=COLUMNS, key="board_table")
+    columns = {t(name): config for name, config in COLUMNS.items()}
+    st.dataframe(board_table(rows), hide_index=True, column_config=columns, key="board_table")
     st.caption(
-        "Accuracy: share of test examples the model got right. Energy and CO2 are estimates unless a power sensor "
-        "was read. Fairness gap: the largest difference, in percentage points, between two groups of people in how "
-        "often the model says yes (empty: the data has no groups). Privacy attack AUC: how well an attacker tells "
-        f"who was in the training data (0.5 is guessing; low risk below {LOW_AUC}, high from {HIGH_AUC})."
+        t(
+            "Accuracy: share of test examples the model got right. Energy and CO2 are estimates unless a power "
+            "sensor was read. Fairness gap: the largest difference, in percentage points, between two groups of "
+            "people in how often the model says yes (empty: the data has no groups). Privacy attack AUC: how well an "
+            "attacker tells who was in the training data (0.5 is guessing; low risk below {low}, high from {high}).",
+            low=LOW_AUC,
+            high=HIGH_AUC,
+        )
     )
 
 
 def tradeoff_ui(rows: tuple[BoardRow, ...]) -> None:
     """The runs on the best trade-off front, and what a trade-off means."""
     st.info(
-        "A trade-off: more accuracy usually costs more energy, and the most accurate model is not always the "
-        "fairest or the one that leaks least. A run is on the best trade-off front (the Pareto front) when no other "
-        "run on the same data is at least as good on all four counts (accuracy, energy, fairness gap, privacy risk) "
-        "and better on one. Every run on it is a sensible choice; which one is best depends on what matters most to "
-        "you. A run without a fairness or privacy figure counts as the worst on that count.",
+        t(
+            "A trade-off: more accuracy usually costs more energy, and the most accurate model is not always the "
+            "fairest or the one that leaks least. A run is on the best trade-off front (the Pareto front) when no "
+            "other run on the same data is at least as good on all four counts (accuracy, energy, fairness gap, "
+            "privacy risk) and better on one. Every run on it is a sensible choice; which one is best depends on what "
+            "matters most to you. A run without a fairness or privacy figure counts as the worst on that count."
+        ),
         icon=":material/balance:",
     )
     front = [row for row in rows if row.on_front]
@@ -155,23 +170,26 @@ def chart_ui(rows: tuple[BoardRow, ...]) -> None:
     """Accuracy against energy on one dataset, the front in its own colour, and the chart in words beside it."""
     counts = pd.Series([row.spec.dataset for row in rows]).value_counts()
     dataset = st.selectbox(
-        "Data for the chart", list(counts.index), format_func=lambda n: DATASETS[n].title, key="board_chart_dataset"
+        t("Data for the chart"),
+        list(counts.index),
+        format_func=lambda name: t(DATASETS[name].title),
+        key="board_chart_dataset",
     )
     shown = [row for row in rows if row.spec.dataset == dataset]
     chart, words = st.columns([3, 2])
     chart.plotly_chart(board_figure(shown), key="board_chart")
-    words.markdown(chart_summary(shown))
+    words.markdown(chart_summary(shown))  # the chart's text summary sits beside it
 
 
 def _hover(row: BoardRow) -> str:
     """A point's label: plotly reads a few HTML tags in labels, so the nickname is escaped to stay text."""
-    return f"{html.escape(row.nickname or COMMAND_LINE)} · {html.escape(run_label(row.result))}"
+    return f"{html.escape(row.nickname or t(COMMAND_LINE))} · {html.escape(run_label(row.result))}"
 
 
 def board_figure(rows: list[BoardRow]) -> go.Figure:
     """One point per run: accuracy against energy (log scale), the best trade-offs in orange."""
     figure = go.Figure()
-    for on_front, name, colour in ((False, "other runs", PALETTE[0]), (True, "best trade-offs", PALETTE[1])):
+    for on_front, name, colour in ((False, t("other runs"), PALETTE[0]), (True, t("best trade-offs"), PALETTE[1])):
         group = [row for row in rows if row.on_front == on_front]
         figure.add_scatter(
             x=[max(row.energy_wh, 1e-9) for row in group],  # a log axis has no 0
@@ -183,13 +201,13 @@ def board_figure(rows: list[BoardRow]) -> go.Figure:
             marker=dict(size=10, color=colour, opacity=0.9 if on_front else 0.5),
         )
     figure.update_layout(
-        title="Accuracy against energy: up and to the left is better",
+        title=t("Accuracy against energy: up and to the left is better"),
         height=380,
         margin=dict(l=10, r=10, t=50, b=10),
         legend=dict(orientation="h", y=-0.25),
         template="plotly_white",
-        xaxis=dict(title="Energy to train (Wh, estimate, log scale)", type="log"),
-        yaxis=dict(title="Test accuracy (%)"),
+        xaxis=dict(title=t("Energy to train (Wh, estimate, log scale)"), type="log"),
+        yaxis=dict(title=t("Test accuracy (%)")),
     )
     return figure
 
@@ -201,16 +219,30 @@ def chart_summary(rows: list[BoardRow]) -> str:
     front = sum(row.on_front for row in rows)
 
     def who(row: BoardRow) -> str:
-        return escape_markdown(row.nickname or COMMAND_LINE)
+        return escape_markdown(row.nickname or t(COMMAND_LINE))
 
-    return (
-        f"{runs(len(rows))} on {DATASETS[best.spec.dataset].title}.\n\n"
-        f"Most accurate: {best.accuracy:.1%}, by {who(best)} ({escape_markdown(run_label(best.result))}), "
-        f"using {best.energy_wh:.3g} Wh to train (an estimate).\n\n"
-        f"Least energy: {cheapest.energy_wh:.3g} Wh (an estimate), by {who(cheapest)}, "
-        f"{cheapest.accuracy:.1%} accurate.\n\n"
-        f"Best trade-offs (orange): {front} of them. No other run here beats one of them on one count without "
-        "losing on another."
+    return "\n\n".join(
+        (
+            t("{runs} on {data}.", runs=runs(len(rows)), data=t(DATASETS[best.spec.dataset].title)),
+            t(
+                "Most accurate: {accuracy:.1%}, by {who} ({run}), using {energy} to train (an estimate).",
+                accuracy=best.accuracy,
+                who=who(best),
+                run=escape_markdown(run_label(best.result)),
+                energy=energy_amount(best.result.cost.energy_kwh),
+            ),
+            t(
+                "Least energy: {energy} (an estimate), by {who}, {accuracy:.1%} accurate.",
+                energy=energy_amount(cheapest.result.cost.energy_kwh),
+                who=who(cheapest),
+                accuracy=cheapest.accuracy,
+            ),
+            t(
+                "Best trade-offs (orange): {front} of them. No other run here beats one of them on one count without "
+                "losing on another.",
+                front=front,
+            ),
+        )
     )
 
 
@@ -228,13 +260,13 @@ def teacher_ui(store: RunStore) -> None:
     password = teacher_password()
     if password is None:
         return
-    with st.expander("Teacher", icon=":material/lock:"):
-        typed = st.text_input("Teacher password", type="password", key="board_teacher_password")
+    with st.expander(t("Teacher"), icon=":material/lock:"):
+        typed = st.text_input(t("Teacher password"), type="password", key="board_teacher_password")
         if not typed:
-            st.caption("Enter the teacher password to clear the board, hide a nickname or download every run.")
+            st.caption(t("Enter the teacher password to clear the board, hide a nickname or download every run."))
             return
         if not hmac.compare_digest(typed.encode(), password.encode()):
-            st.error("That is not the teacher password. Nothing was changed.")
+            st.error(t("That is not the teacher password. Nothing was changed."))
             return
         if notice := st.session_state.pop("board_notice", None):
             st.success(notice)
@@ -245,7 +277,7 @@ def teacher_ui(store: RunStore) -> None:
 
 def _download_ui(store: RunStore) -> None:
     st.download_button(
-        "Download every run on the board (CSV)",
+        t("Download every run on the board (CSV)"),
         # built when clicked, with the hidden nicknames' runs too (marked in the `hidden` column)
         data=lambda: board_csv(board_rows(store.board(BOARD_LIMIT, include_hidden=True))),
         file_name="class_board.csv",
@@ -260,32 +292,34 @@ def _hide_ui(store: RunStore) -> None:
     if not nicknames:
         return
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    left.selectbox("Hide a nickname and all its runs", nicknames, key="board_hide_choice")
-    right.button("Hide", key="board_hide", on_click=_hide, args=(store,))
+    left.selectbox(t("Hide a nickname and all its runs"), nicknames, key="board_hide_choice")
+    right.button(t("Hide"), key="board_hide", on_click=_hide, args=(store,))
 
 
 def _hide(store: RunStore) -> None:
     """A callback, so that the board drawn next already leaves the nickname out."""
     nickname = st.session_state["board_hide_choice"]  # the choice as it is at the click
     hidden = store.hide_nickname(nickname)
-    st.session_state["board_notice"] = (
-        f"Hidden: {runs(hidden)} of {escape_markdown(nickname)}. Runs it brings later stay hidden too."
+    st.session_state["board_notice"] = t(
+        "Hidden: {runs} of {nickname}. Runs it brings later stay hidden too.",
+        runs=runs(hidden),
+        nickname=escape_markdown(nickname),
     )
 
 
 def _clear_ui(store: RunStore) -> None:
-    confirmed = st.checkbox("Yes, clear the board for everyone", key="board_clear_confirm")
+    confirmed = st.checkbox(t("Yes, clear the board for everyone"), key="board_clear_confirm")
     st.button(
-        "Clear the board", key="board_clear", disabled=not confirmed, type="primary", on_click=_clear, args=(store,)
+        t("Clear the board"), key="board_clear", disabled=not confirmed, type="primary", on_click=_clear, args=(store,)
     )
-    st.caption("Download the CSV first if you want to keep this class's runs.")
+    st.caption(t("Download the CSV first if you want to keep this class's runs."))
 
 
 def _clear(store: RunStore) -> None:
     """A callback: the board drawn next is empty, and the confirmation is asked again before another clear."""
     store.clear_board()
     st.session_state["board_clear_confirm"] = False
-    st.session_state["board_notice"] = (
+    st.session_state["board_notice"] = t(
         "The board was cleared: runs trained from now on appear. Earlier runs stay stored, so the same settings "
         "are still answered at once, and come back on the board for whoever trains them again."
     )

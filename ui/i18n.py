@@ -11,6 +11,9 @@ The language is picked in the sidebar or by `?lang=zh` in a link, and kept in th
 
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from functools import cache
 
@@ -24,12 +27,16 @@ LANGUAGES = {"en": "English", "zh": "简体中文"}
 TABLES = ASSETS / "i18n"
 PLACEHOLDER = re.compile(r"\{(\w*)(?:[:!][^{}]*)?\}")
 
+# Set while a document is written in English whatever the page's language (see `english`).
+_forced: ContextVar[str | None] = ContextVar("forced_language", default=None)
 # Keys a Chinese page asked for that no table has: the language test fails on any (tests/views/test_languages.py).
 missing: set[str] = set()
 
 
 def language() -> str:
     """'en' or 'zh': this session's language, outside Streamlit English."""
+    if forced := _forced.get():
+        return forced
     if get_script_run_ctx(suppress_warning=True) is None:  # outside a page (unit tests, a worker): English
         return "en"
     chosen = st.session_state.get(LANG, "en")
@@ -59,6 +66,16 @@ def kept_words(lang: str) -> frozenset[str]:
         with open(path, "rb") as file:
             words.update(tomllib.load(file).get("keep", []))
     return frozenset(words)
+
+
+@contextmanager
+def english() -> Iterator[None]:
+    """Write in English inside this block: the downloadable reports, whose PDF font has no Chinese characters."""
+    token = _forced.set("en")
+    try:
+        yield
+    finally:
+        _forced.reset(token)
 
 
 def t(text: str, **values) -> str:

@@ -20,6 +20,7 @@ from lab.result import RunResult
 from models import REGISTRY
 from ui import plain
 from ui.compare import finished_when, run_label, spec_title
+from ui.i18n import english, t
 
 
 def _percent(rate: float | None) -> str:
@@ -355,7 +356,7 @@ def _download_buttons(builders: Sequence[Callable[[], str | bytes]], *, file_ste
         with column:
             st.download_button(
                 name,
-                data=build,  # a callable: Streamlit runs it on click, not on every rerun
+                data=partial(_in_english, build),  # a callable: Streamlit runs it on click, not on every rerun
                 file_name=f"{file_stem}.{extension}",
                 mime=mime,
                 on_click="ignore",
@@ -364,12 +365,20 @@ def _download_buttons(builders: Sequence[Callable[[], str | bytes]], *, file_ste
             )
 
 
+def _in_english(build: Callable[[], str | bytes]) -> str | bytes:
+    """The reports are written in English on every page: their PDF font (DejaVu Sans) has no Chinese characters."""
+    with english():
+        return build()
+
+
 def report_downloads_ui(result: RunResult) -> None:
     """Three download buttons for the run's model card."""
-    st.markdown("**Take it away: report**")
+    st.markdown(t("**Take it away: report**"))
     st.caption(
-        "The model card of this run: every figure above with its meaning, the charts, the data card, the privacy "
-        "notes, the training settings, the device and the library versions."
+        t(
+            "The model card of this run: every figure above with its meaning, the charts, the data card, the privacy "
+            "notes, the training settings, the device and the library versions. The report is in English."
+        )
     )
     builders = [partial(build, result) for build in (model_card_pdf, model_card_html, model_card_markdown)]
     stem = f"model-card-{result.spec.dataset}-{result.spec.arch}-{result.run_id}"
@@ -378,10 +387,13 @@ def report_downloads_ui(result: RunResult) -> None:
 
 def board_summary_downloads_ui(results: Sequence[RunResult], nicknames: Mapping[str, str]) -> None:
     """Three download buttons for the class board on one page."""
-    st.markdown("**Take it away: the class on one page**")
+    st.markdown(t("**Take it away: the class on one page**"))
     st.caption(
-        "How many runs the class trained, the most accurate, the cheapest, the fairest and the least leaky, the best "
-        "trade-offs and the ten most accurate runs, with a chart of accuracy against energy."
+        t(
+            "How many runs the class trained, the most accurate, the cheapest, the fairest and the least leaky, the "
+            "best trade-offs and the ten most accurate runs, with a chart of accuracy against energy. The report is "
+            "in English."
+        )
     )
     writers = (board_summary_pdf, board_summary_html, board_summary_markdown)
     builders = [partial(build, results, nicknames) for build in writers]

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lab.board import sort_rows
+from ui import url_state
 from ui.board import (
     SORTS,
     chart_ui,
@@ -14,13 +15,16 @@ from ui.board import (
     teacher_ui,
     tradeoff_ui,
 )
+from ui.i18n import t
 from ui.services import run_store
 
-st.title("Class board")
+st.title(t("Class board"))
 st.write(
-    "Every model trained on this server, by everyone in the class, side by side: how accurate it is, what it cost, "
-    "how differently it treats groups of people and how much it leaks about its training data. The board updates "
-    "itself every few seconds while the class trains."
+    t(
+        "Every model trained on this server, by everyone in the class, side by side: how accurate it is, what it "
+        "cost, how differently it treats groups of people and how much it leaks about its training data. The board "
+        "updates itself every few seconds while the class trains."
+    )
 )
 nickname_note_ui()
 
@@ -30,10 +34,14 @@ def live_board() -> None:
     """The board, redrawn every 5 seconds so that the class's new runs appear without a click."""
     rows = rows_ui(run_store())
     if not rows:
-        st.info("No run on the board yet: train a model on Train & Compare, Fairness or Privacy and it appears here.")
+        st.info(
+            t("No run on the board yet: train a model on Train & Compare, Fairness or Privacy and it appears here.")
+        )
         return
     summary_ui(rows)
-    by = st.selectbox("Sort by", list(SORTS), format_func=SORTS.get, key="board_sort")
+    url_state.start("board_sort", "accuracy", allowed=SORTS)  # a shared link opens the same sort
+    by = st.selectbox(t("Sort by"), list(SORTS), format_func=lambda key: t(SORTS[key]), key="board_sort")
+    url_state.remember("board_sort", "accuracy")
     if by == "tradeoff":
         tradeoff_ui(rows)
     else:

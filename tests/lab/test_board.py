@@ -20,7 +20,7 @@ from lab.board import (
     nickname_problem,
     sort_rows,
 )
-from lab.fairness import AttributeFairness, FairnessReport
+from lab.fairness import AttributeFairness, FairnessReport, FlipRate
 from lab.pareto import non_dominated
 from lab.privacy import MembershipInference, MembershipReport, PrivacyReport
 from lab.result import CostReport, EpochStats, Metrics, RunResult
@@ -104,7 +104,7 @@ def test_each_session_that_put_a_run_there_gets_its_own_entry(store):
         ("shared", "Brave Fox 10"),
         ("shared", "Calm Owl 20"),
     ]
-    assert board[1].result == shared and board[1].added_at and board[0].added_at == ""
+    assert board[1].result == replace(shared, history=()) and board[1].added_at and board[0].added_at == ""
     assert store.board(limit=2) == board[:2]
 
 
@@ -141,6 +141,22 @@ def test_the_board_reads_a_run_again_when_it_is_replaced(store):
     assert store.board()[0].result.metrics.accuracy == 0.7
 
 
+def test_the_board_reads_a_short_summary_with_every_figure_it_shows(store):
+    full = make_result("x", gap=0.2, auc=0.7)
+    with_extras = replace(
+        full,
+        versions={"torch": "2.13.0"},
+        fairness=replace(full.fairness, flip_rates=(FlipRate("sex", 3, 100),)),
+    )
+    store.save(with_extras)
+    on_board = store.board()[0].result
+    assert on_board == replace(full, history=(), fairness=replace(full.fairness, flip_rates=()))
+    assert store.get("x") == with_extras  # the whole run is still there for its scorecard and model card
+    from_summary, from_whole = board_rows(store.board())[0], board_rows([entry(with_extras, None)])[0]
+    figures = ("fairness_gap", "fairness_attribute", "privacy_auc", "privacy_risk", "accuracy", "energy_wh")
+    assert [getattr(from_summary, name) for name in figures] == [getattr(from_whole, name) for name in figures]
+
+
 def test_the_version_changes_with_every_kind_of_change(store):
     versions = [store.board_version()]
     store.save(make_result("a"))
@@ -162,8 +178,10 @@ def test_a_store_from_before_the_board_gains_its_tables(tmp_path):
     with old._engine.begin() as connection:  # as the file was before the board existed: only the runs table
         connection.execute(text("DROP TABLE board_entries"))
         connection.execute(text("DROP TABLE board_clears"))
+        connection.execute(text("DROP TABLE board_summaries"))
     reopened = RunStore(url)
     assert [(e.result.run_id, e.nickname) for e in reopened.board()] == [("kept", None)]
+    assert reopened.board()[0].result == make_result("kept")  # no summary stored: read from the whole result
     assert reopened.add_to_board("kept", owner="s1", nickname="Kind Seal 33")
     assert [e.nickname for e in reopened.board()] == ["Kind Seal 33"]
 

@@ -36,8 +36,9 @@ NOT_WORDS = [
     re.compile(r":(?:red|orange|green|blue|violet|gray|grey|rainbow|primary)(?:-background)?\["),  # colours
     re.compile(r"<[^>]+>"),  # tags in chart labels (<b>, <br>)
     re.compile(r"%\{[^}]*\}"),  # plotly's hover placeholders
+    re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{4,12}\b"),  # a run's id ("e042")
 ]
-LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")  # "scikit-learn", "GPT-3": one name
+LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")  # "scikit-learn", "GPT-3": one name
 
 
 def open_page_in(name: str, lang: str = "zh") -> AppTest:

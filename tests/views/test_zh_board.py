@@ -1,0 +1,29 @@
+"""The Class board in Chinese, its teacher area included, and its sort kept in a shared link."""
+
+from language_harness import assert_all_chinese, open_page_in, store_sample_runs
+from page_harness import ROOT
+from streamlit.testing.v1 import AppTest
+
+
+def test_the_board_and_its_teacher_area_are_in_chinese(monkeypatch):
+    monkeypatch.setenv("AIL_TEACHER_PASSWORD", "right horse battery")
+    store_sample_runs()
+    at = open_page_in("board")
+    assert_all_chinese(at)
+    assert "昵称" in at.dataframe[0].value.columns and "好奇的水獭" in list(at.dataframe[0].value["昵称"])
+    at.text_input(key="board_teacher_password").input("wrong").run()
+    assert at.error[0].value == "这不是教师密码。没有做任何更改。"
+    assert_all_chinese(at)
+
+
+def test_a_link_with_a_sort_opens_the_board_sorted_that_way_and_the_choice_writes_the_link():
+    store_sample_runs()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["board_sort"] = "privacy"
+    at.run()
+    at.switch_page("views/board.py").run()
+    assert at.selectbox(key="board_sort").value == "privacy"
+    at.selectbox(key="board_sort").set_value("cost").run()
+    assert at.query_params["board_sort"] == "cost"
+    at.selectbox(key="board_sort").set_value("accuracy").run()  # the default: a plain link
+    assert "board_sort" not in at.query_params
