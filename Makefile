@@ -28,11 +28,12 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt requirements-nodep
 run: $(VENV)/.run-installed
 	HF_HUB_OFFLINE=1 $(PY) -m streamlit run app.py --server.port $(PORT)
 
-# Debian's Chromium drives the browser suite (Playwright cannot download its own browser here).
+# Debian's Chromium drives the browser suite (Playwright cannot download its own browser here), with a Chinese
+# font so that the Chinese pages' screenshots show characters rather than empty boxes.
 chromium:
-	@if ! command -v chromium >/dev/null 2>&1; then \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
-		else echo "Chromium is missing and this is not root: the browser suite will be skipped."; fi; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=zh | grep -q .; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium fonts-wqy-microhei; \
+		else echo "Chromium or a Chinese font is missing and this is not root: browser tests may be skipped."; fi; \
 	fi
 
 lint: $(VENV)/.dev-installed

@@ -7,6 +7,7 @@ from ui import i18n, presenter
 from ui.i18n import t, t_message
 from ui.state import NICKNAME, SEED, owner_id
 
+i18n.start_from_link()
 st.set_page_config(page_title=t("AI Impact Lab"), page_icon=":material/science:", layout="wide")
 
 pages = {

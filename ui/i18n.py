@@ -131,11 +131,15 @@ def date_time(moment: datetime) -> str:
     return f"{moment.day} {moment:%b %Y, %H:%M}"
 
 
-def switch_ui() -> str:
-    """The sidebar's language choice, started from `?lang=` on a session's first run and written back to it."""
+def start_from_link() -> None:
+    """On a session's first run, take the language from `?lang=`: before anything, the menu included, is written."""
     if LANG not in st.session_state:
         asked = st.query_params.get("lang", "en")
         st.session_state[LANG] = asked if asked in LANGUAGES else "en"
+
+
+def switch_ui() -> str:
+    """The sidebar's language choice (see start_from_link), written back to the address."""
     chosen = st.radio(t("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key=LANG, horizontal=True)
     if chosen == "en":
         st.query_params.pop("lang", None)

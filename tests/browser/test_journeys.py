@@ -145,3 +145,18 @@ def test_a_small_sweep_on_cost_and_scale_fits_a_power_law(server, page, artifact
     expect(page.get_by_text(re.compile("Fitted line: test loss")).first).to_be_visible(timeout=300_000)
     expect(page.locator(".js-plotly-plot:visible").first).to_be_visible()
     page.screenshot(path=artifacts / "cost-and-scale.png", full_page=True)
+
+
+def test_a_shared_link_opens_the_presenter_view_in_chinese(server, page, artifacts):
+    page.goto(f"{server}/?present=1&lang=zh")  # the link a teacher sends to the room's screen
+    expect(page.get_by_role("heading", name="AI 影响力实验室")).to_be_visible()
+    expect(page.get_by_test_id("stSidebarNav")).to_contain_text("训练与比较")
+    expect(page.get_by_text("导览：第 1 步，共 11 步：首页")).to_be_visible()
+    expect(page.get_by_test_id("stSidebar").get_by_role("switch", name="演示模式")).to_be_checked()
+    assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "22px"  # large type
+    page.screenshot(path=artifacts / "presenter-zh.png", full_page=True)
+
+    page.get_by_role("link", name="下一步").click()  # the tour's next step keeps both settings
+    expect(page.get_by_text(re.compile("导览：第 2 步"))).to_be_visible()
+    expect(page).to_have_url(re.compile(r"lang=zh"))
+    assert "present=1" in page.url
