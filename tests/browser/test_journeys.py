@@ -160,3 +160,31 @@ def test_a_shared_link_opens_the_presenter_view_in_chinese(server, page, artifac
     expect(page.get_by_text(re.compile("导览：第 2 步"))).to_be_visible()
     expect(page).to_have_url(re.compile(r"lang=zh"))
     assert "present=1" in page.url
+
+
+def tab_to(page, name: str, limit: int = 80) -> None:
+    """Press Tab until the focused control is called `name` (its label or text), as a keyboard user does."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(  # a control's name: its aria-label, its label, or its text after the icon's name
+            "(() => { const e = document.activeElement; const label = e.closest('label');"
+            " const text = e.getAttribute('aria-label') || (label && label.innerText) || e.innerText || '';"
+            " return text.trim().split('\\n').pop().trim(); })()"
+        )
+        if focused == name:
+            return
+    raise AssertionError(f"{name!r} is not reachable with the Tab key")
+
+
+def test_the_sidebar_and_the_tour_work_with_the_keyboard_alone(server, page):
+    page.goto(server)
+    expect(page.get_by_role("heading", name="AI Impact Lab")).to_be_visible()
+    tab_to(page, "English")  # the language choice, a radio group: the arrow keys choose
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("heading", name="AI 影响力实验室")).to_be_visible()
+    tab_to(page, "演示模式")
+    page.keyboard.press("Space")
+    expect(page.get_by_text("导览：第 1 步，共 11 步：首页")).to_be_visible()
+    tab_to(page, "下一步")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(re.compile("导览：第 2 步"))).to_be_visible()
