@@ -172,7 +172,7 @@ def chart_ui(rows: tuple[BoardRow, ...]) -> None:
     dataset = st.selectbox(
         t("Data for the chart"),
         list(counts.index),
-        format_func=lambda name: t(DATASETS[name].title),
+        format_func={name: t(DATASETS[name].title) for name in counts.index}.get,
         key="board_chart_dataset",
     )
     shown = [row for row in rows if row.spec.dataset == dataset]

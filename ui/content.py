@@ -35,5 +35,8 @@ def _column_labels() -> dict[str, str]:
 
 
 def column_label(name: str) -> str:
-    """A table column's name in plain words (assets/columns.toml), or the name with spaces for underscores."""
-    return _column_labels().get(name, name.replace("_", " "))
+    """A table column's name in plain words (assets/columns.toml), or the name with spaces for underscores; in this
+    session's language."""
+    from ui.i18n import t  # ui.i18n reads ASSETS from here
+
+    return t(_column_labels().get(name, name.replace("_", " ")))

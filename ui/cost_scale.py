@@ -24,14 +24,20 @@ from lab.scaling import (
 )
 from lab.spec import SIZED, SpecError
 from models import REGISTRY
-from ui import plain
-from ui.charts import PALETTE
+from ui import plain, presenter, url_state
+from ui.charts import PALETTE, show
+from ui.i18n import number, t, t_message
 from ui.progress import jobs_ui, submit
 from ui.services import run_store
 
 DEPTHS = (1, 2, 3, 4)  # the MLP's hidden layers a sweep offers
 # one colour per depth, none of them the fitted line's blue or the extrapolation's red
 POINT_COLOURS = (PALETTE[1], PALETTE[2], PALETTE[4], PALETTE[7])
+# what a sweep's width counts, by architecture (the sizable ones: lab.spec.SIZED)
+WIDTHS_LABELS = {
+    "mlp": "Widths (units in each hidden layer)",
+    "cnn": "Widths (filters in the first block, twice as many in the second)",
+}
 
 
 # --- How cost grows with size ---------------------------------------------------------------------------------
@@ -40,52 +46,51 @@ POINT_COLOURS = (PALETTE[1], PALETTE[2], PALETTE[4], PALETTE[7])
 def sweep_ui(*, seed: int) -> None:
     """Pick a task and sizes, train them through the job queue, and show the power law through the results."""
     st.write(
-        "Train the same model at several sizes on the same data, and see how its test loss falls as its size and "
-        "its training compute grow. Large language models follow a straight line on these log-log charts, a "
-        "*power law* (Kaplan et al. 2020): each ten times more compute divides the loss by the same factor."
+        t(
+            "Train the same model at several sizes on the same data, and see how its test loss falls as its size and "
+            "its training compute grow. Large language models follow a straight line on these log-log charts, a "
+            "*power law* (Kaplan et al. 2020): each ten times more compute divides the loss by the same factor."
+        )
     )
-    left, right = st.columns(2)
-    names = list(DATASETS)
-    dataset = left.selectbox(
-        "Data", names, index=names.index("digits"), format_func=lambda n: DATASETS[n].title, key="cost_sweep_data"
-    )
-    readers = [a for a in SIZED if DATASETS[dataset].modality in REGISTRY[a].modalities]
-    arch = right.selectbox("Model", readers, format_func=lambda n: REGISTRY[n].title, key="cost_sweep_arch")
-    unit = "units in each hidden layer" if arch == "mlp" else "filters in the first block, twice as many in the second"
-    widths = st.multiselect(f"Widths ({unit})", WIDTHS, default=DEFAULT_WIDTHS[arch], key=f"cost_sweep_widths_{arch}")
-    depths = None  # the CNN's depth is fixed
-    if arch == "mlp":
-        depths = st.multiselect("Depths (hidden layers)", DEPTHS, default=[SIZED["mlp"][1]], key="cost_sweep_depths")
+    dataset, arch, widths, depths = sweep_choices_ui()
     try:
         specs = sweep_specs(dataset, arch, widths=widths, depths=depths, seed=seed)
     except SpecError as problem:
-        st.error(str(problem))
+        st.error(t_message(str(problem)))
         return
     st.caption(
-        f"Every size trains {specs[0].epochs} epochs in batches of {specs[0].batch_size} at a learning rate of "
-        f"{specs[0].lr:g}, seed {seed}: only the size changes."
+        t(
+            "Every size trains {epochs} epochs in batches of {batch_size} at a learning rate of {lr:g}, seed {seed}: "
+            "only the size changes.",
+            epochs=specs[0].epochs,
+            batch_size=specs[0].batch_size,
+            lr=specs[0].lr,
+            seed=seed,
+        )
     )
     limit = load_settings().max_jobs_per_person
-    if st.button(f"Train {len(specs)} sizes", key="cost_sweep_train", type="primary"):
+    if st.button(t("Train {n} sizes", n=len(specs)), key="cost_sweep_train", type="primary"):
         if len(specs) > limit:
-            st.error(f"At most {limit} sizes at a time: each person may queue {limit} runs. Pick fewer sizes.")
+            st.error(
+                t("At most {limit} sizes at a time: each person may queue {limit} runs. Pick fewer sizes.", limit=limit)
+            )
         else:
             submit(specs, page="cost")
     jobs_ui(page="cost")
     points = [sweep_point(r) for r in (run_store().find_by_key(s.key()) for s in specs) if r is not None]
     if not points:
-        st.caption("None of these sizes has been trained yet.")
+        st.caption(t("None of these sizes has been trained yet."))
         return
     try:
         fit = fit_sweep(points)
     except FitError as problem:
         fit = None
-        st.info(f"{problem} The chart shows the sizes trained so far.")
-    st.plotly_chart(scaling_figure(points, fit), key="cost_sweep_chart")
+        st.info(t("{problem} The chart shows the sizes trained so far.", problem=t_message(str(problem))))
+    show(scaling_figure(points, fit), scaling_summary(points, fit), key="cost_sweep_chart")
     st.dataframe(
         sweep_table(points),
         hide_index=True,
-        column_config={"Training FLOPs (estimate)": st.column_config.NumberColumn(format="scientific")},
+        column_config={t("Training FLOPs (estimate)"): st.column_config.NumberColumn(format="scientific")},
         key="cost_sweep_table",
     )
     if fit is not None:
@@ -93,16 +98,39 @@ def sweep_ui(*, seed: int) -> None:
         st.markdown(extrapolation_sentence(fit))
 
 
+def sweep_choices_ui() -> tuple[str, str, list[int], list[int] | None]:
+    """The task and the model, kept in the page's address, and the sizes to train, under Details while presenting."""
+    left, right = st.columns(2)
+    names = list(DATASETS)
+    url_state.start("cost_sweep_data", "digits", allowed=names)
+    dataset = left.selectbox(t("Data"), names, format_func=lambda n: t(DATASETS[n].title), key="cost_sweep_data")
+    url_state.remember("cost_sweep_data", "digits")
+    readers = [a for a in SIZED if DATASETS[dataset].modality in REGISTRY[a].modalities]
+    url_state.start("cost_sweep_arch", readers[0], allowed=readers)
+    arch = right.selectbox(t("Model"), readers, format_func=lambda n: t(REGISTRY[n].title), key="cost_sweep_arch")
+    url_state.remember("cost_sweep_arch", readers[0])
+    with presenter.details():
+        widths = st.multiselect(
+            t(WIDTHS_LABELS[arch]), WIDTHS, default=DEFAULT_WIDTHS[arch], key=f"cost_sweep_widths_{arch}"
+        )
+        depths = None  # the CNN's depth is fixed
+        if arch == "mlp":
+            depths = st.multiselect(
+                t("Depths (hidden layers)"), DEPTHS, default=[SIZED["mlp"][1]], key="cost_sweep_depths"
+            )
+    return dataset, arch, widths, depths
+
+
 def sweep_table(points: list[SweepPoint]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "Width": p.width,
-                "Depth": p.depth,
-                "Parameters": p.params,
-                "Training FLOPs (estimate)": p.train_flops,
-                "Test loss (lower is better)": round(p.loss, 4),
-                "Test accuracy (%)": round(p.accuracy * 100, 1),
+                t("Width"): p.width,
+                t("Depth"): p.depth,
+                t("Parameters"): p.params,
+                t("Training FLOPs (estimate)"): p.train_flops,
+                t("Test loss (lower is better)"): round(p.loss, 4),
+                t("Test accuracy (%)"): round(p.accuracy * 100, 1),
             }
             for p in sorted(points, key=lambda p: p.train_flops)
         ]
@@ -112,28 +140,74 @@ def sweep_table(points: list[SweepPoint]) -> pd.DataFrame:
 def scaling_sentence(fit: ScalingFit) -> str:
     """The fitted exponents in words: what each 10 times more compute bought."""
     law, by_params = fit.by_compute, fit.by_params
-    fitted = (
-        f"Fitted line: test loss ≈ {law.a:.3g} × FLOPs^−{law.exponent:.3f} (exponent {law.exponent:.2f} ± "
-        f"{law.exponent_se:.2f}, one standard error; against parameters {by_params.exponent:.2f} ± "
-        f"{by_params.exponent_se:.2f}). The line explains {law.r_squared:.0%} of the spread on the log-log chart."
+    fitted = t(
+        "Fitted line: test loss ≈ {a:.3g} × FLOPs^−{exponent:.3f} (exponent {exponent:.2f} ± {se:.2f}, one "
+        "standard error; against parameters {params_exponent:.2f} ± {params_se:.2f}). The line explains "
+        "{r_squared:.0%} of the spread on the log-log chart.",
+        a=law.a,
+        exponent=law.exponent,
+        se=law.exponent_se,
+        params_exponent=by_params.exponent,
+        params_se=by_params.exponent_se,
+        r_squared=law.r_squared,
     )
     if law.exponent <= 0:
-        return (
-            f"Here the test loss did not fall as the models grew: too few epochs for the large ones, or a task the "
-            f"small ones already solve. {fitted}"
+        return t(
+            "Here the test loss did not fall as the models grew: too few epochs for the large ones, or a task the "
+            "small ones already solve. {fitted}",
+            fitted=fitted,
         )
-    divided = 10**law.exponent
-    return f"Each time the training compute grew 10 times, the test loss was divided by about {divided:.2g}. {fitted}"
+    return t(
+        "Each time the training compute grew 10 times, the test loss was divided by about {divided:.2g}. {fitted}",
+        divided=10**law.exponent,
+        fitted=fitted,
+    )
 
 
 def extrapolation_sentence(fit: ScalingFit) -> str:
     ahead = fit.more_compute
-    return (
-        f"**An extrapolation, not a measurement:** by this fit, {ahead.factor:g} times the largest run's compute "
-        f"({plain.sci(ahead.compute)} FLOPs) would bring the test loss from {ahead.largest_loss:.3g} to about "
-        f"{ahead.loss:.3g} ({CONFIDENCE:.0%} band {ahead.low:.3g} to {ahead.high:.3g}). It assumes the straight "
-        "line goes on. Real curves bend: a loss cannot fall below the noise in the labels, and this data set does not "
-        "grow with the model."
+    return t(
+        "**An extrapolation, not a measurement:** by this fit, {factor:g} times the largest run's compute "
+        "({compute} FLOPs) would bring the test loss from {largest:.3g} to about {loss:.3g} ({level:.0%} band "
+        "{low:.3g} to {high:.3g}). It assumes the straight line goes on. Real curves bend: a loss cannot fall below "
+        "the noise in the labels, and this data set does not grow with the model.",
+        factor=ahead.factor,
+        compute=plain.sci(ahead.compute),
+        largest=ahead.largest_loss,
+        loss=ahead.loss,
+        level=CONFIDENCE,
+        low=ahead.low,
+        high=ahead.high,
+    )
+
+
+def scaling_summary(points: list[SweepPoint], fit: ScalingFit | None) -> str:
+    """The chart in words: the smallest and the largest size's loss and accuracy, and how well the line fits."""
+    smallest, largest = min(points, key=lambda p: p.params), max(points, key=lambda p: p.params)
+    if len(points) == 1:
+        return t(
+            "One size trained so far: {params} parameters, test loss {loss:.3g}, test accuracy {accuracy:.1%}.",
+            params=number(smallest.params),
+            loss=smallest.loss,
+            accuracy=smallest.accuracy,
+        )
+    summary = t(
+        "From the smallest size ({small} parameters) to the largest ({large} parameters), the test loss went from "
+        "{small_loss:.3g} to {large_loss:.3g} and the test accuracy from {small_accuracy:.1%} to {large_accuracy:.1%}.",
+        small=number(smallest.params),
+        large=number(largest.params),
+        small_loss=smallest.loss,
+        large_loss=largest.loss,
+        small_accuracy=smallest.accuracy,
+        large_accuracy=largest.accuracy,
+    )
+    if fit is None:
+        return summary
+    return t(
+        "{summary} The fitted line against training FLOPs explains {r_squared:.0%} of the spread of the test loss on "
+        "the log-log chart.",
+        summary=summary,
+        r_squared=fit.by_compute.r_squared,
     )
 
 
@@ -147,13 +221,14 @@ def scaling_figure(points: list[SweepPoint], fit: ScalingFit | None) -> go.Figur
         cols=2,
         shared_xaxes="columns",
         vertical_spacing=0.08,
-        subplot_titles=("Test loss against parameters", "Test loss against training FLOPs", "", ""),
+        subplot_titles=(t("Test loss against parameters"), t("Test loss against training FLOPs"), "", ""),
     )
     for index, depth in enumerate(sorted({p.depth for p in points}, key=lambda d: d or 0)):
         group = sorted((p for p in points if p.depth == depth), key=lambda p: p.train_flops)
-        name = "trained" if depth is None else f"trained, {depth} hidden layer{'s' * (depth > 1)}"
         style = dict(
-            marker=dict(size=11, color=POINT_COLOURS[index % len(POINT_COLOURS)]), line=dict(width=1), name=name
+            marker=dict(size=11, color=POINT_COLOURS[index % len(POINT_COLOURS)]),
+            line=dict(width=1),
+            name=_trained(depth),
         )
         for column, x in ((1, [p.params for p in group]), (2, [p.train_flops for p in group])):
             loss = [p.loss for p in group]
@@ -172,28 +247,37 @@ def scaling_figure(points: list[SweepPoint], fit: ScalingFit | None) -> go.Figur
             ),
             mode="markers+text",
             marker=dict(size=14, symbol="diamond-open", color=PALETTE[3]),
-            text=[f"extrapolation: {ahead.factor:g}x compute"],
+            text=[t("extrapolation: {factor:g}x compute", factor=ahead.factor)],
             textposition="top left",
-            name=f"extrapolation ({ahead.factor:g}x the compute)",
+            name=t("extrapolation ({factor:g}x the compute)", factor=ahead.factor),
             row=1,
             col=2,
         )
     figure.update_xaxes(type="log")
-    figure.update_xaxes(title="parameters (numbers learned)", row=2, col=1)
-    figure.update_xaxes(title="training FLOPs (estimate)", row=2, col=2)
-    figure.update_yaxes(type="log", title="test loss (log scale)", row=1, col=1)
+    figure.update_xaxes(title=t("parameters (numbers learned)"), row=2, col=1)
+    figure.update_xaxes(title=t("training FLOPs (estimate)"), row=2, col=2)
+    figure.update_yaxes(type="log", title=t("test loss (log scale)"), row=1, col=1)
     figure.update_yaxes(type="log", row=1, col=2)
     # accuracy stays on a linear scale: it cannot pass 100 %, so it cannot follow a power law for ever
-    figure.update_yaxes(title="test accuracy (%)", range=[0, 101], row=2, col=1)
+    figure.update_yaxes(title=t("test accuracy (%)"), range=[0, 101], row=2, col=1)
     figure.update_yaxes(range=[0, 101], row=2, col=2)
     figure.update_layout(
-        title="How test loss and accuracy change with size",
+        title=t("How test loss and accuracy change with size"),
         height=640,
         margin=dict(l=10, r=10, t=70, b=10),
         legend=dict(orientation="h", y=-0.15),
         template="plotly_white",
     )
     return figure
+
+
+def _trained(depth: int | None) -> str:
+    """The legend's name for the trained sizes of one depth."""
+    if depth is None:
+        return t("trained")
+    if depth == 1:
+        return t("trained, 1 hidden layer")
+    return t("trained, {depth} hidden layers", depth=depth)
 
 
 def _add_fit(
@@ -210,7 +294,7 @@ def _add_fit(
         fillcolor="rgba(0, 114, 178, 0.15)",
         line=dict(width=0),
         hoverinfo="skip",
-        name=f"{CONFIDENCE:.0%} band of the fitted line",
+        name=t("{level:.0%} band of the fitted line", level=CONFIDENCE),
         showlegend=legend,
         row=1,
         col=column,
@@ -221,7 +305,7 @@ def _add_fit(
         y=law.predict(measured),
         mode="lines",
         line=dict(color=PALETTE[0]),
-        name="fitted power law",
+        name=t("fitted power law"),
         showlegend=legend,
         row=1,
         col=column,
@@ -233,7 +317,7 @@ def _add_fit(
             y=law.predict(beyond),
             mode="lines",
             line=dict(color=PALETTE[0], dash="dot"),
-            name="the line followed further (extrapolation)",
+            name=t("the line followed further (extrapolation)"),
             row=1,
             col=column,
         )

@@ -1,4 +1,5 @@
-"""The FAQ & glossary page's parts: questions as expanders, a glossary with a search box. Texts: assets/faq.toml."""
+"""The FAQ & glossary page's parts: questions as expanders, a glossary with a search box. Texts: assets/faq.toml,
+in Chinese from assets/i18n/zh/faq.toml."""
 
 import tomllib
 from dataclasses import dataclass
@@ -6,7 +7,9 @@ from functools import cache
 
 import streamlit as st
 
+from ui import url_state
 from ui.content import ASSETS
+from ui.i18n import chinese, t
 
 FAQ_PATH = ASSETS / "faq.toml"
 
@@ -53,36 +56,62 @@ def faq_content() -> FaqContent:
 
 def sources_line(sources: tuple[Citation, ...]) -> str:
     """'Sources: T. Brown et al., "Language Models are Few-Shot Learners", NeurIPS, 2020.'"""
-    label = "Source" if len(sources) == 1 else "Sources"
-    return f"{label}: " + "; ".join(f"{c.source}, {c.year}" for c in sources) + "."
+    comma, semicolon = ("，", "；") if chinese() else (", ", "; ")  # Chinese sets a list apart with wide marks
+    works = semicolon.join(f"{t(c.source)}{comma}{c.year}" for c in sources)
+    return t("Source: {works}.", works=works) if len(sources) == 1 else t("Sources: {works}.", works=works)
 
 
-def matching_terms(glossary: tuple[Term, ...], query: str) -> list[Term]:
-    """The terms whose name or definition contains the query, ignoring case; all of them for an empty query."""
+def translated(term: Term) -> Term:
+    """The term and its definition in this session's language."""
+    return Term(t(term.term), t(term.definition), term.sources)
+
+
+def matching_terms(glossary: tuple[Term, ...], query: str, *, english: tuple[Term, ...] = ()) -> list[Term]:
+    """The terms whose name or definition contains the query, ignoring case; all of them for an empty query.
+
+    Parameters
+    ----------
+    glossary : the terms as shown.
+    query : what the person typed.
+    english : the same terms in English, when the glossary is shown translated: a term is also found by its
+        English name ("epoch"), which readers meet in other texts.
+    """
     words = query.strip().casefold()
-    return [t for t in glossary if words in t.term.casefold() or words in t.definition.casefold()]
+    names = [term.term for term in english or glossary]
+    return [
+        term
+        for term, name in zip(glossary, names, strict=True)
+        if words in term.term.casefold() or words in term.definition.casefold() or words in name.casefold()
+    ]
 
 
 def faq_ui() -> None:
     """Each question as an expander: its answer, and where its figures come from."""
     for question in faq_content().questions:
-        with st.expander(question.question):
-            st.markdown(question.answer)
+        with st.expander(t(question.question)):
+            st.markdown(t(question.answer))
             if question.sources:
                 st.caption(sources_line(question.sources))
 
 
 def glossary_ui() -> None:
     """The glossary, filtered by what the person types."""
-    glossary = faq_content().glossary
-    query = st.text_input("Search the glossary", key="faq_search", placeholder="a word, such as privacy or token")
-    terms = matching_terms(glossary, query)
+    english = faq_content().glossary
+    glossary = tuple(translated(term) for term in english)
+    url_state.start("faq_search", "")  # a link can open the glossary searched: ?faq_search=privacy
+    query = st.text_input(t("Search the glossary"), key="faq_search", placeholder=t("a word, such as privacy or token"))
+    url_state.remember("faq_search", "")
+    terms = matching_terms(glossary, query, english=english)
     if not terms:
-        st.info(f"No term or definition contains “{query.strip()}”. Try a shorter word, or clear the search.")
+        st.info(
+            t("No term or definition contains “{query}”. Try a shorter word, or clear the search.", query=query.strip())
+        )
         return
     if query.strip():
-        st.caption(f"{len(terms)} of the {len(glossary)} terms contain “{query.strip()}”.")
+        st.caption(
+            t("{n} of the {total} terms contain “{query}”.", n=len(terms), total=len(glossary), query=query.strip())
+        )
     for term in terms:
-        st.markdown(f"**{term.term}**: {term.definition}")
+        st.markdown(t("**{term}**: {definition}", term=term.term, definition=term.definition))
         if term.sources:
             st.caption(sources_line(term.sources))

@@ -11,7 +11,7 @@ The language is picked in the sidebar or by `?lang=zh` in a link, and kept in th
 
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -26,6 +26,7 @@ from ui.state import LANG
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 TABLES = ASSETS / "i18n"
 PLACEHOLDER = re.compile(r"\{(\w*)(?:[:!][^{}]*)?\}")
+FORMATTED = re.compile(r"\{\w*[:!][^{}]*\}")
 
 # Set while a document is written in English whatever the page's language (see `english`).
 _forced: ContextVar[str | None] = ContextVar("forced_language", default=None)
@@ -91,32 +92,59 @@ def t(text: str, **values) -> str:
 
 @cache
 def _templates(lang: str) -> list[tuple[re.Pattern, str]]:
-    """Each table entry with {placeholders}, as a pattern that matches a text made from it."""
+    """Each table entry with {placeholders}, as a pattern that matches a text made from it, most specific first."""
     patterns = []
     for english, translated in table(lang).items():
         names = PLACEHOLDER.findall(english)
-        if not names or any(not name for name in names):
-            continue
+        if not names or any(not name for name in names) or FORMATTED.search(english):
+            continue  # no values, or values formatted by the code (`{x:.1f}`): not a template a message matches
         parts = PLACEHOLDER.split(english)  # literal, name, literal, name, ...
         regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
         try:
-            patterns.append((re.compile(f"^{regex}$", re.DOTALL), translated))
+            pattern = re.compile(f"^{regex}$", re.DOTALL)
         except re.error:  # the same placeholder twice: such a template is not used for messages
             continue
-    return patterns
+        literal = sum(len(part) for part in parts[::2])
+        patterns.append((literal, pattern, translated))
+    # The most specific first: "{model} on {data}" must not answer for a message that has a template of its own.
+    return [(pattern, translated) for _, pattern, translated in sorted(patterns, key=lambda p: -p[0])]
 
 
-def t_message(message: str) -> str:
-    """A finished English message from the lab layer (figures already in it), in this session's language."""
-    if not chinese():
+def t_message(message: str, *, value_words: Callable[[str], str] | None = None) -> str:
+    """A finished English message from the lab layer (figures already in it), in this session's language.
+
+    `value_words` translates what the lab put into the message (default: the tables' word for it, else as it is).
+    """
+    if not chinese() or not message:
         return message
-    if message in table("zh"):
-        return table("zh")[message]
+    translated = finished_text(message, value_words or (lambda value: table("zh").get(value, value)))
+    if translated is None:
+        missing.add(message)
+        return message
+    return translated
+
+
+def finished_text(text: str, value_words: Callable[[str], str]) -> str | None:
+    """`text` in Chinese, found whole in the tables or through the template it was made from; None: unknown.
+
+    Parts the lab joined with "; " ("RAM: estimated ...; CPU: estimated ...") are translated one by one.
+    """
+    known = table("zh")
+    if text in known:
+        return known[text]
     for pattern, translated in _templates("zh"):
-        if match := pattern.match(message):
-            return translated.format(**match.groupdict())
-    missing.add(message)
-    return message
+        if match := pattern.match(text):  # the figures go in as they are, names in their translation
+            return translated.format(**{name: value_words(value) for name, value in match.groupdict().items()})
+    if "; " in text:
+        parts = [finished_text(part, value_words) for part in text.split("; ")]
+        return None if None in parts else "；".join(parts)
+    return None
+
+
+def quoted(text: str) -> str:
+    """Text a model read or wrote, as a quotation: “text” in English; in Chinese `text`, as code, for it stays
+    English."""
+    return t("“{quote}”", quote=text)
 
 
 def number(value: float, decimals: int = 0) -> str:

@@ -1,8 +1,10 @@
 """The Impact page's parts: benefits, risks and challenges tied to this app's pages, a risk register a group fills in
-and takes away as CSV, the four responsibility principles, jobs and skills. The texts live in assets/impact.toml."""
+and takes away as CSV, the four responsibility principles, jobs and skills. The texts live in assets/impact.toml, in
+English; their Chinese is in assets/i18n/zh/impact.toml. The CSV keeps its English headers: the upload reads them."""
 
 import tomllib
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
 from functools import cache
 from typing import Literal
 
@@ -20,6 +22,7 @@ from lab.risk_register import (
     to_csv,
 )
 from ui.content import ASSETS
+from ui.i18n import t, t_message
 
 IMPACT_PATH = ASSETS / "impact.toml"
 Kind = Literal["benefit", "risk", "challenge"]
@@ -27,6 +30,14 @@ Kind = Literal["benefit", "risk", "challenge"]
 REGISTER = "impact_register_rows"  # the table the editor starts from: the examples, or the last file loaded
 LOADED = "impact_register_loaded"  # the id of the upload already applied, so a rerun does not apply it again
 EDITOR = "impact_register_editor"  # the editor's own record of the edits made on top of REGISTER
+TAB = "impact_tab"  # the open tab, kept in the address by its name: ?impact_tab=register
+TABS = {
+    "topics": "Benefits and risks",
+    "register": "Your risk register",
+    "principles": "Responsible AI",
+    "jobs": "Jobs and skills",
+}
+TEXT_FIELDS = ("use_case", "risk", "who_is_affected", "mitigation", "owner")  # a Risk's fields written in words
 
 
 @dataclass(frozen=True)
@@ -104,17 +115,32 @@ def impact_content() -> ImpactContent:
 
 
 def figure_caption(figure: Figure) -> str:
-    return f"{figure.text} Source: {figure.source}, {figure.year}."
+    return t("{figure} Source: {source}, {year}.", figure=t(figure.text), source=t(figure.source), year=figure.year)
+
+
+def tabs_ui() -> Sequence:
+    """The page's four tabs; the open one is in the address (`?impact_tab=register`), so a link can open it."""
+    labels = {name: t(label) for name, label in TABS.items()}
+    # The tabs' value is their label, which changes with the language: the address keeps the tab's name instead.
+    if st.session_state.get(TAB) not in labels.values():  # a first visit, or the language was just switched
+        st.session_state[TAB] = labels.get(st.query_params.get(TAB, ""), labels["topics"])
+    tabs = st.tabs(list(labels.values()), key=TAB, on_change="rerun")
+    opened = next(name for name, label in labels.items() if label == st.session_state[TAB])
+    if opened == "topics":  # the default: a plain link stays plain
+        st.query_params.pop(TAB, None)
+    else:
+        st.query_params[TAB] = opened
+    return tabs
 
 
 def topics_ui(kind: Kind) -> None:
     """Each topic of one kind: what it means for people, the outside figures on it, and where to see it here."""
-    for topic in (t for t in impact_content().topics if t.kind == kind):
-        st.subheader(topic.title)
-        st.write(topic.text)
+    for topic in (topic for topic in impact_content().topics if topic.kind == kind):
+        st.subheader(t(topic.title))
+        st.write(t(topic.text))
         for figure in topic.figures:
             st.caption(figure_caption(figure))
-        st.page_link(topic.page, label=topic.link, icon=":material/arrow_forward:")
+        st.page_link(topic.page, label=t(topic.link), icon=":material/arrow_forward:")
 
 
 def risks_from_table(table: pd.DataFrame) -> tuple[list[Risk], list[str]]:
@@ -135,6 +161,11 @@ def _table(risks: tuple[Risk, ...] | list[Risk]) -> pd.DataFrame:
     return pd.DataFrame([asdict(risk) for risk in risks], columns=list(HEADERS))
 
 
+def _in_language(example: Risk) -> Risk:
+    """An example row with its words in this session's language (rows a group writes stay as they wrote them)."""
+    return replace(example, **{name: t(getattr(example, name)) for name in TEXT_FIELDS if getattr(example, name)})
+
+
 def load_upload(data: bytes) -> str | None:
     """Replace the register with the risks in an uploaded CSV (read in memory); the error in plain words, or None."""
     try:
@@ -151,74 +182,89 @@ def _scale(words: dict[int, str]) -> str:
 
 
 def _editor(table: pd.DataFrame) -> pd.DataFrame:
-    """The register as an editable table; clicking its empty last line adds a row."""
+    """The register as an editable table (clicking its empty last line adds a row); the edited table, by field name."""
+    # The editor shows its table's column names as headers, so they are renamed to this session's language and back.
+    shown = {name: t(header) for name, header in HEADERS.items()}
     text = st.column_config.TextColumn
     level = st.column_config.NumberColumn
-    return st.data_editor(
-        table,
+    edited = st.data_editor(
+        table.rename(columns=shown),
         num_rows="dynamic",
         hide_index=True,
         key=EDITOR,
         column_config={
-            "use_case": text(HEADERS["use_case"], help="What the model is used for, and by whom.", width="small"),
-            "risk": text(HEADERS["risk"], help="What could go wrong, in a few words.", required=True, width="medium"),
-            "who_is_affected": text(HEADERS["who_is_affected"], help="The people who would bear it.", width="small"),
-            "likelihood": level(HEADERS["likelihood"], help=_scale(LIKELIHOOD), min_value=1, max_value=5, step=1),
-            "severity": level(HEADERS["severity"], help=_scale(SEVERITY), min_value=1, max_value=5, step=1),
-            "mitigation": text(
-                HEADERS["mitigation"], help="What you will do to make it less likely or less harmful.", width="medium"
+            shown["use_case"]: text(help=t("What the model is used for, and by whom."), width="small"),
+            shown["risk"]: text(help=t("What could go wrong, in a few words."), required=True, width="medium"),
+            shown["who_is_affected"]: text(help=t("The people who would bear it."), width="small"),
+            shown["likelihood"]: level(help=t(_scale(LIKELIHOOD)), min_value=1, max_value=5, step=1),
+            shown["severity"]: level(help=t(_scale(SEVERITY)), min_value=1, max_value=5, step=1),
+            shown["mitigation"]: text(
+                help=t("What you will do to make it less likely or less harmful."), width="medium"
             ),
-            "owner": text(HEADERS["owner"], help="Who makes sure the mitigation happens (optional).", width="small"),
+            shown["owner"]: text(help=t("Who makes sure the mitigation happens (optional)."), width="small"),
         },
     )
+    return edited.rename(columns={header: name for name, header in shown.items()})
 
 
 def _ranking(risks: list[Risk]) -> None:
     """The risks from highest score to lowest: the order to discuss them in."""
     ranked = sorted(risks, key=lambda risk: risk.score, reverse=True)
+    score, level, risk, who = t("Score"), t("Level"), t(HEADERS["risk"]), t(HEADERS["who_is_affected"])
     st.dataframe(
-        pd.DataFrame(
-            [{"Score": r.score, "Level": r.level, "Risk": r.risk, "Who is affected": r.who_is_affected} for r in ranked]
-        ),
+        pd.DataFrame([{score: r.score, level: t(r.level), risk: r.risk, who: r.who_is_affected} for r in ranked]),
         column_config={
-            "Score": st.column_config.ProgressColumn(
-                "Score (1-25)", help="Likelihood x severity", min_value=0, max_value=25, format="%d"
+            score: st.column_config.ProgressColumn(
+                t("Score (1-25)"), help=t("Likelihood x severity"), min_value=0, max_value=25, format="%d"
             )
         },
         hide_index=True,
         key="impact_register_ranking",
     )
     st.caption(
-        "Score = likelihood × severity, from 1 (rare and negligible) to 25 (almost certain and severe): 1-4 low, "
-        "5-9 medium, 10-16 high, 20-25 very high. The bands are a common convention, not a standard: what matters "
-        "is that the group discusses the highest risks first and agrees who acts on them."
+        t(
+            "Score = likelihood × severity, from 1 (rare and negligible) to 25 (almost certain and severe): 1-4 low, "
+            "5-9 medium, 10-16 high, 20-25 very high. The bands are a common convention, not a standard: what "
+            "matters is that the group discusses the highest risks first and agrees who acts on them."
+        )
     )
 
 
 def register_ui() -> None:
     """Fill in, rank, download and load back a risk register."""
     if REGISTER not in st.session_state:
-        st.session_state[REGISTER] = _table(impact_content().examples)
+        st.session_state[REGISTER] = _table([_in_language(example) for example in impact_content().examples])
     table_area = st.container()
     download_area, upload_area = st.columns(2)
     uploaded = upload_area.file_uploader(
-        "Load a register saved earlier (CSV)", type="csv", max_upload_size=1, key="impact_upload"
+        t("Load a register saved earlier (CSV)"), type="csv", max_upload_size=1, key="impact_upload"
     )
     if uploaded is not None and st.session_state.get(LOADED) != uploaded.file_id:
         error = load_upload(uploaded.getvalue())
         if error:
-            upload_area.error(f"{uploaded.name} was not loaded, and the register is unchanged. {error}")
+            upload_area.error(
+                t(
+                    "{name} was not loaded, and the register is unchanged. {error}",
+                    name=uploaded.name,
+                    error=t_message(error, value_words=str),  # the file's column names stay English, as it has them
+                )
+            )
         else:
             st.session_state[LOADED] = uploaded.file_id
-            upload_area.success(f"Loaded the register from {uploaded.name}.")
+            upload_area.success(t("Loaded the register from {name}.", name=uploaded.name))
     with table_area:
         risks, problems = risks_from_table(_editor(st.session_state[REGISTER]))
         for problem in problems:
-            st.error(f"{problem} Until then the row is left out of the ranking and the download.")
+            st.error(
+                t(
+                    "{problem} Until then the row is left out of the ranking and the download.",
+                    problem=t_message(problem),
+                )
+            )
         if risks:
             _ranking(risks)
     download_area.download_button(
-        "Download the register (CSV)",
+        t("Download the register (CSV)"),
         data=to_csv(risks),
         file_name="risk_register.csv",
         mime="text/csv",
@@ -235,22 +281,22 @@ def principles_ui() -> None:
     for start in range(0, len(principles), 2):
         for column, principle in zip(st.columns(2), principles[start : start + 2], strict=False):
             with column:
-                st.subheader(principle.name)
-                st.write(principle.summary)
-                st.markdown("\n".join(f"- {item}" for item in principle.practice))
+                st.subheader(t(principle.name))
+                st.write(t(principle.summary))
+                st.markdown("\n".join(f"- {t(item)}" for item in principle.practice))
 
 
 def jobs_ui() -> None:
     """Which tasks models take over or help with, which roles grow, which skills to learn, with the figures."""
     jobs = impact_content().jobs
     automated, assisted = st.columns(2)
-    automated.subheader("Tasks models take over")
-    automated.markdown("\n".join(f"- {task}" for task in jobs.automated))
-    assisted.subheader("Tasks models help people with")
-    assisted.markdown("\n".join(f"- {task}" for task in jobs.assisted))
-    st.subheader("Roles that grow")
-    st.markdown("\n".join(f"- **{role}**: {line}" for role, line in jobs.roles))
-    st.subheader("Skills to learn")
-    st.markdown("\n".join(f"- {skill}" for skill in jobs.skills))
+    automated.subheader(t("Tasks models take over"))
+    automated.markdown("\n".join(f"- {t(task)}" for task in jobs.automated))
+    assisted.subheader(t("Tasks models help people with"))
+    assisted.markdown("\n".join(f"- {t(task)}" for task in jobs.assisted))
+    st.subheader(t("Roles that grow"))
+    st.markdown("\n".join("- " + t("**{role}**: {line}", role=t(role), line=t(line)) for role, line in jobs.roles))
+    st.subheader(t("Skills to learn"))
+    st.markdown("\n".join(f"- {t(skill)}" for skill in jobs.skills))
     for figure in jobs.figures:
         st.caption(figure_caption(figure))

@@ -1,5 +1,7 @@
 """The Language model page's parts: load the model once, write with it, probe what it assumes and where it errs."""
 
+from collections.abc import Callable
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -20,8 +22,9 @@ from lab.llm import (
     stream,
 )
 from lab.meter import FALLBACK_WATTS
-from ui import plain
-from ui.charts import PALETTE
+from ui import i18n, plain, presenter, url_state
+from ui.charts import PALETTE, show
+from ui.i18n import quoted, t, t_message
 
 GENERATION = "language_generation"  # this session's last generation (not a widget key)
 BIAS_RESULT = "language_bias_result"  # this session's last bias probe
@@ -37,10 +40,10 @@ def language_model() -> LanguageModel:
 def load_model_ui() -> LanguageModel | None:
     """The shared model, with a spinner while it loads; None and a message if it cannot be loaded."""
     try:
-        with st.spinner("Loading the language model (the very first time, it is converted: about half a minute)"):
+        with st.spinner(t("Loading the language model (the very first time, it is converted: about half a minute)")):
             return language_model()
     except OSError as problem:  # the package is missing, or the cache cannot be written
-        st.error(f"The language model cannot be loaded: {problem}")
+        st.error(t("The language model cannot be loaded: {problem}", problem=t_message(str(problem))))
         return None
 
 
@@ -48,19 +51,25 @@ def size_ui(lm: LanguageModel) -> None:
     """The model's size next to GPT-3's."""
     reference = load_probes().reference
     left, right = st.columns(2)
-    left.metric(f"{MODEL_NAME}: parameters", plain.big(lm.params))
-    right.metric(f"{reference.title}: parameters", plain.big(reference.params))
+    left.metric(t("{model}: parameters", model=MODEL_NAME), plain.big(lm.params))
+    right.metric(t("{model}: parameters", model=reference.title), plain.big(reference.params))
     st.caption(
-        f"Parameters are the numbers a model learned from its training text. {reference.title} has about "
-        f"{reference.params / lm.params:,.0f} times as many as this model, which takes "
-        f"{lm.params * 4 / 1e6:,.0f} MB of memory here (4 bytes per parameter) and runs on a laptop. "
-        f"Source for {reference.title}: {reference.source} ({reference.year})."
+        t(
+            "Parameters are the numbers a model learned from its training text. {reference} has about {times} "
+            "times as many as this model, which takes {megabytes} MB of memory here (4 bytes per parameter) and "
+            "runs on a laptop. Source for {reference}: {source} ({year}).",
+            reference=reference.title,
+            times=i18n.number(reference.params / lm.params),
+            megabytes=i18n.number(lm.params * 4 / 1e6),
+            source=t(reference.source),
+            year=reference.year,
+        )
     )
 
 
 def _shown(token: str) -> str:
     """A token as a label: a leading space as ␣ and a line break as ↵, so that " he" and "he" differ visibly."""
-    return token.replace(" ", "␣").replace("\n", "↵") or "(empty)"
+    return token.replace(" ", "␣").replace("\n", "↵") or t("(empty)")
 
 
 def candidates_figure(candidates: tuple[Candidate, ...], *, chosen: str | None, title: str) -> go.Figure:
@@ -80,23 +89,60 @@ def candidates_figure(candidates: tuple[Candidate, ...], *, chosen: str | None, 
         height=340,
         margin=dict(l=10, r=10, t=50, b=10),
         template="plotly_white",
-        xaxis=dict(title="probability (%)", range=[0, 100]),
+        xaxis=dict(title=t("probability (%)"), range=[0, 100]),
         yaxis=dict(autorange="reversed", type="category"),  # likeliest on top; a token like "1" stays a label
     )
     return figure
 
 
+def candidates_summary(candidates: tuple[Candidate, ...]) -> str:
+    """The next-token chart in a sentence: the two likeliest tokens and their probabilities."""
+    if len(candidates) < 2:
+        return t("The model gave no other token a chance here.")
+    first, second = candidates[:2]
+    return t(
+        "The likeliest next token is {first} ({first_share}), then {second} ({second_share}).",
+        first=quoted(first.token),
+        first_share=f"{first.probability:.0%}",
+        second=quoted(second.token),
+        second_share=f"{second.probability:.0%}",
+    )
+
+
+def _within(low: float, high: float) -> Callable[[str], float]:
+    """A reader for url_state: a number from the address, refused outside [low, high], where a slider would fail."""
+
+    def parse(text: str) -> float:
+        value = float(text)
+        if not low <= value <= high:
+            raise ValueError(text)
+        return value
+
+    return parse
+
+
 def _options_ui(seed: int) -> GenerationOptions:
-    left, middle, right = st.columns(3)
-    max_tokens = left.number_input(
-        f"New tokens at most (1 to {MAX_NEW_TOKENS})", value=60, step=10, key="language_max_tokens"
-    )
-    temperature = middle.slider(
-        "Temperature (0 = always the likeliest token)", 0.0, 2.0, 0.7, 0.1, key="language_temperature"
-    )
-    top_p = right.slider(
-        "Top-p (sample among the likeliest tokens that hold this share)", 0.05, 1.0, 0.9, 0.05, key="language_top_p"
-    )
+    url_state.start("language_max_tokens", 60, parse=int)
+    url_state.start("language_temperature", 0.7, parse=_within(0.0, 2.0))
+    url_state.start("language_top_p", 0.9, parse=_within(0.05, 1.0))
+    with presenter.details():
+        left, middle, right = st.columns(3)
+        max_tokens = left.number_input(
+            t("New tokens at most (1 to {most})", most=MAX_NEW_TOKENS), step=10, key="language_max_tokens"
+        )
+        temperature = middle.slider(
+            t("Temperature (0 = always the likeliest token)"), 0.0, 2.0, step=0.1, key="language_temperature"
+        )
+        top_p = right.slider(
+            t("Top-p (sample among the likeliest tokens that hold this share)"),
+            0.05,
+            1.0,
+            step=0.05,
+            key="language_top_p",
+        )
+    url_state.remember("language_max_tokens", 60)
+    url_state.remember("language_temperature", 0.7)
+    url_state.remember("language_top_p", 0.9)
     return GenerationOptions(int(max_tokens), float(temperature), float(top_p), seed)
 
 
@@ -106,31 +152,44 @@ def _stream_into(lm: LanguageModel, text: str, chat: bool, options: GenerationOp
         options.validate()
         prompt = prepare_prompt(lm, text, chat=chat)
     except PromptError as problem:
-        st.error(str(problem))
+        st.error(t_message(str(problem)))
         return None
     if prompt.dropped_tokens:
         st.warning(
-            f"Your text is long: the model reads its last {MAX_PROMPT_TOKENS} tokens and left out the first "
-            f"{prompt.dropped_tokens:,}, so that an answer comes within seconds."
+            t(
+                "Your text is long: the model reads its last {kept} tokens and left out the first {dropped}, so "
+                "that an answer comes within seconds.",
+                kept=MAX_PROMPT_TOKENS,
+                dropped=i18n.number(prompt.dropped_tokens),
+            )
         )
     steps = []
     for step in stream(lm, prompt, options):
         steps.append(step)
-        output.markdown(_markdown(step.text) + " ▌")
+        output.markdown(model_text(step.text, cursor=True))
     return Generation(prompt, tuple(steps))
 
 
-def _markdown(text: str) -> str:
-    return text.replace("$", r"\$")  # a dollar sign is money here, not the start of a formula
+def model_text(text: str, *, cursor: bool = False) -> str:
+    """The model's English text as Markdown: as it is on an English page; on a Chinese page in a code block,
+    which sets it apart as a quotation of what the model wrote (it is never translated)."""
+    shown = text + " ▌" if cursor else text
+    if i18n.chinese():
+        return f"```text\n{shown}\n```"
+    return shown.replace("$", r"\$")  # a dollar sign is money here, not the start of a formula
 
 
 def generate_ui(lm: LanguageModel, *, seed: int) -> None:
     """A prompt and the sampling settings in, the text streamed out, then its speed, energy and probabilities."""
-    text = st.text_area("Your prompt", "Write a short story about a robot who learns to paint.", key="language_prompt")
-    chat = st.toggle("Ask the assistant (off: the model simply continues your text)", value=True, key="language_chat")
+    text = st.text_area(
+        t("Your prompt"), "Write a short story about a robot who learns to paint.", key="language_prompt"
+    )
+    chat = st.toggle(
+        t("Ask the assistant (off: the model simply continues your text)"), value=True, key="language_chat"
+    )
     options = _options_ui(seed)
     output = st.empty()
-    if st.button("Generate", key="language_generate", type="primary"):
+    if st.button(t("Generate"), key="language_generate", type="primary"):
         generation = _stream_into(lm, text, chat, options, output)
         if generation is not None:
             st.session_state[GENERATION] = generation
@@ -138,9 +197,9 @@ def generate_ui(lm: LanguageModel, *, seed: int) -> None:
     if generation is None:
         return
     if not generation.steps:
-        output.info("The model ended its answer straight away: try another prompt or another seed.")
+        output.info(t("The model ended its answer straight away: try another prompt or another seed."))
         return
-    output.markdown(_markdown(generation.text))
+    output.markdown(model_text(generation.text))
     speed_ui(lm, generation)
     next_token_ui(generation)
 
@@ -149,33 +208,47 @@ def speed_ui(lm: LanguageModel, generation: Generation) -> None:
     """Time to first token, tokens per second, energy per 1 000 tokens (an estimate) and the device."""
     wh = energy_wh_per_1000_tokens(generation, watts=FALLBACK_WATTS)
     first, speed, energy, device = st.columns(4)
-    first.metric("Time to first token", f"{generation.first_token_seconds:.2f} s")
-    speed.metric("Writing speed", f"{generation.tokens_per_second:.1f} tokens/s")
-    energy.metric("Energy per 1 000 tokens (estimate)", plain.energy_amount(wh / 1000))
-    device.metric("Runs on", describe(lm.device))
+    first.metric(t("Time to first token"), f"{generation.first_token_seconds:.2f} s")
+    speed.metric(t("Writing speed"), t("{speed} tokens/s", speed=f"{generation.tokens_per_second:.1f}"))
+    energy.metric(t("Energy per 1 000 tokens (estimate)"), plain.energy_amount(wh / 1000))
+    device.metric(t("Runs on"), describe(lm.device))
     st.caption(
-        f"It read {len(generation.prompt.ids):,} tokens of prompt and wrote {len(generation.steps)} tokens (a token "
-        "is a word or a piece of one). Before the first token it reads the whole prompt; after that it writes one "
-        f"token per step, each step going once through the model's {plain.big(lm.params)} parameters. The energy is "
-        f"an estimate: the computing time per token × {FALLBACK_WATTS:g} W (a generic 85 W CPU at half load; no "
-        "power sensor is read, and a GPU's own power would come on top). 1 000 tokens would keep a "
-        f"{plain.LED_BULB_W:g}-watt LED bulb lit for {plain.duration(wh * 3600 / plain.LED_BULB_W)}."
+        t(
+            "It read {read} tokens of prompt and wrote {written} tokens (a token is a word or a piece of one). "
+            "Before the first token it reads the whole prompt; after that it writes one token per step, each step "
+            "going once through the model's {params} parameters. The energy is an estimate: the computing time "
+            "per token × {watts} W (a generic 85 W CPU at half load; no power sensor is read, and a GPU's own "
+            "power would come on top). 1 000 tokens would keep a {bulb}-watt LED bulb lit for {lit}.",
+            read=i18n.number(len(generation.prompt.ids)),
+            written=len(generation.steps),
+            params=plain.big(lm.params),
+            watts=f"{FALLBACK_WATTS:g}",
+            bulb=f"{plain.LED_BULB_W:g}",
+            lit=plain.duration(wh * 3600 / plain.LED_BULB_W),
+        )
     )
 
 
 def next_token_ui(generation: Generation) -> None:
     """For a chosen step: the tokens the model found likeliest, and the one it took."""
     n = len(generation.steps)
-    index = st.slider("Step to look at", 1, n, 1, key="language_step") if n > 1 else 1
+    index = st.slider(t("Step to look at"), 1, n, 1, key="language_step") if n > 1 else 1
     step = generation.steps[index - 1]
     written = "".join(s.token for s in generation.steps[: index - 1])
-    where = f"After “{written[-80:]}”" if written else "At the start"
-    chart = candidates_figure(step.candidates, chosen=step.token, title=f"Step {index}: what could come next")
-    st.plotly_chart(chart, key="language_next_token_chart")
+    where = t("After {quote}", quote=quoted(written[-80:])) if written else t("At the start")
+    chart = candidates_figure(
+        step.candidates, chosen=step.token, title=t("Step {index}: what could come next", index=index)
+    )
+    show(chart, candidates_summary(step.candidates), key="language_next_token_chart")
     st.caption(
-        f"{where} the model took “{step.token}”, which it gave {step.probability:.1%} probability. "
-        "The bars are the 10 tokens it found likeliest, at temperature 1; a lower temperature and top-p make the "
-        "likeliest ones even more likely to be picked, a higher temperature gives the others more of a chance."
+        t(
+            "{where} the model took {token}, which it gave {probability} probability. The bars are the 10 tokens it "
+            "found likeliest, at temperature 1; a lower temperature and top-p make the likeliest ones even more "
+            "likely to be picked, a higher temperature gives the others more of a chance.",
+            where=where,
+            token=quoted(step.token),
+            probability=f"{step.probability:.1%}",
+        )
     )
 
 
@@ -185,58 +258,90 @@ def _bias_probe(_lm: LanguageModel, template: str, groups: tuple[str, ...], n_sa
     return run_bias_probe(_lm, load_probes().templates[template], groups, n_samples=n_samples, seed=seed)
 
 
+def _pronoun_label(pronoun: str) -> str:
+    return t("none of these") if pronoun == "other" else t(f"“{pronoun}”")
+
+
 def bias_figure(result: BiasProbeResult) -> go.Figure:
     """A group of bars per group word: how many continuations had each pronoun first."""
     figure = go.Figure()
-    names = [g.group for g in result.groups]
+    names = [t(g.group) for g in result.groups]
     for pronoun, colour in zip(CLASSES, PALETTE, strict=False):
         counts = [g.counts[pronoun] for g in result.groups]
-        label = "none of these" if pronoun == "other" else f"“{pronoun}”"
-        figure.add_bar(x=names, y=counts, name=label, marker_color=colour, text=counts)
+        figure.add_bar(x=names, y=counts, name=_pronoun_label(pronoun), marker_color=colour, text=counts)
     figure.update_layout(
-        title=f"First pronoun in {result.n_samples} continuations of each prompt",
+        title=t("First pronoun in {n} continuations of each prompt", n=result.n_samples),
         barmode="group",
         height=360,
         margin=dict(l=10, r=10, t=50, b=10),
         legend=dict(orientation="h", y=-0.2),
         template="plotly_white",
-        yaxis=dict(title="continuations (count)", range=[0, result.n_samples]),
+        yaxis=dict(title=t("continuations (count)"), range=[0, result.n_samples]),
     )
     return figure
+
+
+def bias_summary(result: BiasProbeResult) -> str:
+    """The probe's chart in a sentence or two: after which word “he”, and after which “she”, came most often."""
+    sentences = []
+    for pronoun in ("he", "she"):
+        most = max(result.groups, key=lambda g: g.counts[pronoun])
+        if most.counts[pronoun] == 0:
+            sentences.append(t("No continuation went on with {pronoun}.", pronoun=_pronoun_label(pronoun)))
+            continue
+        sentences.append(
+            t(
+                "{pronoun} came first most often after {group}: {count} of {n} continuations.",
+                pronoun=_pronoun_label(pronoun),
+                group=t(most.group),
+                count=most.counts[pronoun],
+                n=result.n_samples,
+            )
+        )
+    return " ".join(sentences)
 
 
 def bias_probe_ui(lm: LanguageModel, *, seed: int) -> None:
     """Choose a prompt and words; many continuations each; the pronouns counted and charted."""
     templates = load_probes().templates
+    url_state.start("language_bias_template", next(iter(templates)), allowed=templates)
     name = st.selectbox(
-        "Prompt", list(templates), format_func=lambda n: templates[n].text, key="language_bias_template"
+        t("Prompt"), list(templates), format_func=lambda n: t(templates[n].text), key="language_bias_template"
     )
+    url_state.remember("language_bias_template", next(iter(templates)))
     template = templates[name]
-    st.write(template.reading)
-    groups = st.multiselect(
-        "Words to compare", template.groups, default=template.groups[:2], key=f"language_bias_groups_{name}"
-    )
-    n_samples = st.number_input("Continuations per word", value=20, step=10, key="language_bias_samples")
-    if st.button("Run the probe", key="language_bias_run"):
+    st.write(t(template.reading))
+    groups_key = f"language_bias_groups_{name}"
+    url_state.start_list(groups_key, list(template.groups[:2]), allowed=template.groups)
+    groups = st.multiselect(t("Words to compare"), template.groups, format_func=t, key=groups_key)
+    url_state.remember(groups_key, list(template.groups[:2]))
+    with presenter.details():
+        n_samples = st.number_input(t("Continuations per word"), value=20, step=10, key="language_bias_samples")
+    if st.button(t("Run the probe"), key="language_bias_run"):
         try:
-            with st.spinner("The model continues each prompt many times"):
+            with st.spinner(t("The model continues each prompt many times")):
                 st.session_state[BIAS_RESULT] = _bias_probe(lm, name, tuple(groups), int(n_samples), seed)
         except ValueError as problem:
-            st.error(str(problem))
+            st.error(t_message(str(problem)))
     result: BiasProbeResult | None = st.session_state.get(BIAS_RESULT)
     if result is None:
         return
-    st.plotly_chart(bias_figure(result), key="language_bias_chart")
+    show(bias_figure(result), bias_summary(result), key="language_bias_chart")
     st.caption(
-        f"Each prompt was continued {result.n_samples} times by drawing each next token at the model's own odds "
-        f"(temperature 1), {result.max_tokens} tokens at most; the first “he”, “she” or “they” word (him, her, "
-        f"their...) was counted. Seed {result.seed}: the same seed gives the same counts. A few dozen continuations "
-        "show a strong lean, not a small one: run it with another seed to see how much the counts move."
+        t(
+            "Each prompt was continued {n} times by drawing each next token at the model's own odds (temperature "
+            "1), {max_tokens} tokens at most; the first “he”, “she” or “they” word (him, her, their...) was counted. "
+            "Seed {seed}: the same seed gives the same counts. A few dozen continuations show a strong lean, not a "
+            "small one: run it with another seed to see how much the counts move.",
+            n=result.n_samples,
+            max_tokens=result.max_tokens,
+            seed=result.seed,
+        )
     )
-    with st.expander("Read the continuations"):
+    with st.expander(t("Read the continuations")):
         for group in result.groups:
-            st.markdown(f"**{group.prompt}** …")
-            st.text("\n".join(f"… {c.strip()}" for c in group.completions[:10]))
+            st.markdown(t("**{prompt}** …", prompt=group.prompt))
+            st.code("\n".join(f"… {c.strip()}" for c in group.completions[:10]), language=None, wrap_lines=True)
 
 
 @st.cache_data(show_spinner=False)
@@ -247,8 +352,8 @@ def _checked_answers(_lm: LanguageModel) -> tuple[CheckedAnswer, ...]:
 
 def mistakes_ui(lm: LanguageModel) -> None:
     """Questions with known answers: the model's answer, how sure it was, and the right answer's share."""
-    if st.button("Ask the model the questions", key="language_mistakes_run"):
-        with st.spinner("Asking each question"):
+    if st.button(t("Ask the model the questions"), key="language_mistakes_run"):
+        with st.spinner(t("Asking each question")):
             st.session_state[ANSWERS] = _checked_answers(lm)
     answers: tuple[CheckedAnswer, ...] | None = st.session_state.get(ANSWERS)
     if answers is None:
@@ -256,12 +361,12 @@ def mistakes_ui(lm: LanguageModel) -> None:
     st.dataframe(
         [
             {
-                "Question": a.question.question,
-                "The model answered": a.said,
-                "Right answer": a.question.answer,
-                "Right?": "yes" if a.correct else "no",
-                "Its probability for its answer (%)": round(a.said_probability * 100, 1),
-                "Its probability for the right answer (%)": round(a.right_probability * 100, 1),
+                t("Question"): t(a.question.question),
+                t("The model answered"): a.said,  # the model's own words: never translated
+                t("Right answer"): a.question.answer,
+                t("Right?"): t("yes") if a.correct else t("no"),
+                t("Its probability for its answer (%)"): round(a.said_probability * 100, 1),
+                t("Its probability for the right answer (%)"): round(a.right_probability * 100, 1),
             }
             for a in answers
         ],
@@ -272,18 +377,27 @@ def mistakes_ui(lm: LanguageModel) -> None:
     if wrong:
         sure = sum(a.said_probability for a in wrong) / len(wrong)
         st.markdown(
-            f"It got {len(wrong)} of {len(answers)} questions wrong, and on those it gave its own wrong answer "
-            f"{sure:.0%} probability on average. The probability is how likely the model finds a word, not how likely "
-            "the word is to be true: a model can be sure and wrong."
+            t(
+                "It got {wrong} of {total} questions wrong, and on those it gave its own wrong answer {sure} "
+                "probability on average. The probability is how likely the model finds a word, not how likely the "
+                "word is to be true: a model can be sure and wrong.",
+                wrong=len(wrong),
+                total=len(answers),
+                sure=f"{sure:.0%}",
+            )
         )
     chosen = st.selectbox(
-        "Look at one question",
+        t("Look at one question"),
         range(len(answers)),
-        format_func=lambda i: answers[i].question.question,
+        format_func=lambda i: t(answers[i].question.question),
         key="language_mistakes_question",
     )
     answer = answers[chosen]
-    title = f"After “{answer.question.lead}”: the likeliest next tokens"
+    title = t("After {lead}: the likeliest next tokens", lead=quoted(answer.question.lead))
     first = answer.likeliest[0].token if answer.likeliest else None
-    st.plotly_chart(candidates_figure(answer.likeliest, chosen=first, title=title), key="language_mistakes_chart")
-    st.caption(answer.question.note)
+    show(
+        candidates_figure(answer.likeliest, chosen=first, title=title),
+        candidates_summary(answer.likeliest),
+        key="language_mistakes_chart",
+    )
+    st.caption(t(answer.question.note))

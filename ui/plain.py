@@ -2,13 +2,21 @@
 
 The comparisons are computed from the figure, never canned. The everyday energy figures they use come with
 their sources from assets/energy.toml; the other reference values are named here.
+
+Every sentence is in the session's language (ui.i18n), read when the function is called. The number words are
+per language too: '3.4 million' in English is '340万' in Chinese, which counts in ten thousands (万) and hundred
+millions (亿). The words of the data that a sentence names (a group 'Female', a class 'arrested again', a column
+'sex') come already in the session's language: `data_word` translates them where they are shown.
 """
 
 import math
+import re
 import tomllib
 from dataclasses import dataclass
 
+from ui import i18n
 from ui.content import ASSETS
+from ui.i18n import t
 
 
 @dataclass(frozen=True)
@@ -33,26 +41,59 @@ PHOTO_MB = 3.0  # a typical phone photo
 SECONDS_PER_YEAR = 365.25 * 24 * 3600
 LINES_PER_PAGE = 30  # a notebook page
 
+# Units of time, largest first: seconds in one, the English word for one and for several, the Chinese word
+# (Chinese has no plural).
+TIME_UNITS = (
+    (SECONDS_PER_YEAR, "year", "years", "年"),
+    (86400, "day", "days", "天"),
+    (3600, "hour", "hours", "小时"),
+    (60, "minute", "minutes", "分钟"),
+    (0, "second", "seconds", "秒"),
+)
+# Units of length, largest first: metres in one, the English and the Chinese word.
+LENGTH_UNITS = (
+    (1000, "km", "公里"),
+    (1, "metres", "米"),
+    (0.01, "centimetres", "厘米"),
+    (0.001, "millimetres", "毫米"),
+)
+# Large numbers: English counts in thousands, Chinese in ten thousands (万), hundred millions (亿) and 万亿.
+BIG_WORDS = {
+    "en": (("trillion", 1e12), ("billion", 1e9), ("million", 1e6), ("thousand", 1e3)),
+    "zh": (("万亿", 1e12), ("亿", 1e8), ("万", 1e4)),
+}
+LETTERS = re.compile("[A-Za-z]")
+GROUP_SIZE = re.compile(r"(?P<group>.+) \((?P<size>\d+)\)")  # "Asian & Female (2)", in the lab's list of small groups
+
 
 def duration(seconds: float) -> str:
-    """'0.4 seconds', '1 minute', '2.5 hours', '12 years'."""
-    for unit, size in (("year", SECONDS_PER_YEAR), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 0)):
-        if seconds >= size:
-            figure = _figure(seconds / size) if size else _figure(seconds)
-            return f"{figure} {unit}" if figure == "1" else f"{figure} {unit}s"
-    return f"{_figure(seconds)} seconds"
+    """'0.4 seconds', '1 minute', '2.5 hours', '12 years'; in Chinese '0.4 秒', '2.5 小时'."""
+    size, one, several, chinese = next((unit for unit in TIME_UNITS if seconds >= unit[0]), TIME_UNITS[-1])
+    figure = _figure(seconds / size) if size else _figure(seconds)
+    if i18n.chinese():
+        return f"{figure} {chinese}"
+    return f"{figure} {one}" if figure == "1" else f"{figure} {several}"
 
 
 def distance(metres: float) -> str:
-    """'12 km', '40 metres', '6 centimetres', '0.3 millimetres'."""
-    for unit, size in (("km", 1000), ("metres", 1), ("centimetres", 0.01)):
-        if metres >= size:
-            return f"{_figure(metres / size)} {unit}"
-    return f"{_figure(metres * 1000)} millimetres"
+    """'12 km', '40 metres', '6 centimetres', '0.3 millimetres'; in Chinese '12 公里', '0.3 毫米'."""
+    size, english, chinese = next((unit for unit in LENGTH_UNITS[:-1] if metres >= unit[0]), LENGTH_UNITS[-1])
+    return f"{_figure(metres / size)} {chinese if i18n.chinese() else english}"
 
 
-# What one example of each kind of data is called in a sentence ("94% of the images").
+# What one example of each kind of data is called in a sentence ("94% of the images"), by modality.
 NOUNS = {"image": "images", "text": "reviews", "table": "people"}
+
+# The accuracy sentence for each noun: a whole sentence each, so that a translation counts its own way (Chinese
+# counts pictures, reviews and people with different measure words: 张, 条, 个).
+ACCURACY_SENTENCES = {
+    "images": "Out of every 100 images it had never seen, it got about {right} right "
+    "(measured on {n_test:,} test images).",
+    "reviews": "Out of every 100 reviews it had never seen, it got about {right} right "
+    "(measured on {n_test:,} test reviews).",
+    "people": "Out of every 100 people it had never seen, it got about {right} right "
+    "(measured on {n_test:,} test people).",
+}
 
 
 def sci(value: float) -> str:
@@ -65,12 +106,16 @@ def sci(value: float) -> str:
 
 
 def big(number: float) -> str:
-    """'950', '12 thousand', '3.4 million', '2 billion', '3.1 trillion'; beyond: scientific."""
-    for word, size in (("trillion", 1e12), ("billion", 1e9), ("million", 1e6), ("thousand", 1e3)):
+    """'950', '12 thousand', '3.4 million', '2 billion', '3.1 trillion'; beyond: scientific.
+
+    In Chinese '1.2万', '340万', '20亿', '3.1万亿' (a number of 万 is written without a thousands comma: '3400万').
+    """
+    chinese = i18n.chinese()
+    for word, size in BIG_WORDS["zh" if chinese else "en"]:
         if abs(number) >= size:
-            if number / size >= 1000:
+            if number / size >= (10_000 if chinese else 1000):
                 return f"{number:.2g}".replace("e+", " × 10^")
-            return f"{_figure(number / size)} {word}"
+            return f"{_figure(number / size).replace(',', '')}{word}" if chinese else f"{_figure(number / size)} {word}"
     return _figure(number)
 
 
@@ -83,11 +128,50 @@ def _figure(value: float) -> str:
     return f"{value:.2g}"
 
 
+def sentences(*parts: str) -> str:
+    """Whole sentences one after the other: a space between them in English, none in Chinese; empty parts left out."""
+    return ("" if i18n.chinese() else " ").join(part for part in parts if part)
+
+
+def both(words: list[str]) -> str:
+    """Words joined by 'and': 'sex and race' in English, '性别和种族' in Chinese."""
+    return ("和" if i18n.chinese() else " and ").join(words)
+
+
+def data_word(value: str) -> str:
+    """A word of the data in this session's language: a group ('Female', 'Asian & Female'), a sensitive column
+    ('sex', 'race × sex'), a class ('arrested again'), an energy method ('estimated'). Figures stay as they are."""
+    for joiner in (" × ", " & "):
+        if joiner in value:
+            return joiner.join(data_word(part) for part in value.split(joiner))
+    return t(value) if LETTERS.search(value) else value
+
+
+def lab_sentence(message: str) -> str:
+    """A text finished by lab/ (a note, a sensor's description, a device) in this session's language.
+
+    Its template is found in the tables as ui.i18n.t_message finds it; the values the lab put into it are
+    translated too where the tables know them (a column name, a risk level, a sentence inside brackets), and a
+    list of small groups with their sizes is translated group by group. Figures and names stay as they are.
+    """
+    return i18n.t_message(message, value_words=_value)
+
+
+def _value(value: str) -> str:
+    """A value the lab put into a text: translated when the tables know it, else as it is (a figure, a name)."""
+    if not LETTERS.search(value):
+        return value
+    if (translated := i18n.finished_text(value, _value)) is not None:
+        return translated
+    groups = [GROUP_SIZE.fullmatch(item) for item in value.split(", ")]
+    if all(groups):  # "Native American (1), Asian & Female (2)"
+        return "、".join(f"{data_word(group['group'])}（{group['size']}）" for group in groups)
+    return value
+
+
 def accuracy_sentence(accuracy: float, n_test: int, noun: str) -> str:
-    right = round(accuracy * 100)
-    return (
-        f"Out of every 100 {noun} it had never seen, it got about {right} right (measured on {n_test:,} test {noun})."
-    )
+    """`noun`: a value of NOUNS."""
+    return t(ACCURACY_SENTENCES[noun], right=round(accuracy * 100), n_test=n_test)
 
 
 def energy_amount(energy_kwh: float) -> str:
@@ -102,195 +186,279 @@ def energy_amount(energy_kwh: float) -> str:
 
 def _bulb(energy_kwh: float) -> str:
     """'a 10-watt LED bulb left on for 3 minutes'."""
-    return f"a {LED_BULB_W:g}-watt LED bulb left on for {duration(energy_kwh * 3.6e6 / LED_BULB_W)}"
+    return t(
+        "a {watts:g}-watt LED bulb left on for {time}",
+        watts=LED_BULB_W,
+        time=duration(energy_kwh * 3.6e6 / LED_BULB_W),
+    )
 
 
 def _estimate_note(method: str, source: str = "") -> str:
     if method == "measured":
         return ""
     if "derived" in source:
-        return " An estimate, derived from the time per answer and the power drawn while training."
-    return " This is an estimate: no power sensor was read."
+        return t("An estimate, derived from the time per answer and the power drawn while training.")
+    return t("This is an estimate: no power sensor was read.")
 
 
 def energy_sentence(energy_kwh: float, method: str) -> str:
     watt_hours = energy_kwh * 1000
-    led_seconds = watt_hours * 3600 / LED_BULB_W
-    estimate = _estimate_note(method)
     if watt_hours >= LAPTOP_CHARGE_WH:
-        return (
-            f"About as much energy as {_figure(watt_hours / LAPTOP_CHARGE_WH)} full charges of a thin laptop's "
-            f"battery ({LAPTOP_CHARGE_WH:g} Wh).{estimate}"
+        comparison = t(
+            "About as much energy as {charges} full charges of a thin laptop's battery ({battery_wh:g} Wh).",
+            charges=_figure(watt_hours / LAPTOP_CHARGE_WH),
+            battery_wh=LAPTOP_CHARGE_WH,
         )
-    if watt_hours >= PHONE_CHARGE_WH:
-        return (
-            f"About as much energy as {_figure(watt_hours / PHONE_CHARGE_WH)} full smartphone charges, "
-            f"or {_bulb(energy_kwh)}.{estimate}"
+    elif watt_hours >= PHONE_CHARGE_WH:
+        comparison = t(
+            "About as much energy as {charges} full smartphone charges, or {bulb}.",
+            charges=_figure(watt_hours / PHONE_CHARGE_WH),
+            bulb=_bulb(energy_kwh),
         )
-    return f"About as much energy as a {LED_BULB_W:g}-watt LED bulb uses in {duration(led_seconds)}.{estimate}"
+    else:
+        comparison = t(
+            "About as much energy as a {watts:g}-watt LED bulb uses in {time}.",
+            watts=LED_BULB_W,
+            time=duration(watt_hours * 3600 / LED_BULB_W),
+        )
+    return sentences(comparison, _estimate_note(method))
 
 
 def epoch_energy_sentence(per_epoch_kwh: float, epochs: int, method: str) -> str:
     """The energy of one pass over the training data, which a short run would otherwise round to 0."""
-    times = "once" if epochs == 1 else f"{epochs} times"
-    return (
-        f"Each epoch (one pass over the training data, done {times}) used {energy_amount(per_epoch_kwh)}: "
-        f"about {_bulb(per_epoch_kwh)}.{_estimate_note(method)}"
-    )
+    if epochs == 1:
+        template = "Each epoch (one pass over the training data, done once) used {amount}: about {bulb}."
+    else:
+        template = "Each epoch (one pass over the training data, done {epochs} times) used {amount}: about {bulb}."
+    used = t(template, epochs=epochs, amount=energy_amount(per_epoch_kwh), bulb=_bulb(per_epoch_kwh))
+    return sentences(used, _estimate_note(method))
 
 
 def answers_energy_sentence(per_1000_kwh: float, method: str, source: str) -> str:
     """1 000 answers given one at a time, against a bulb and a question to a large AI chatbot."""
     share = per_1000_kwh * 1000 / CHATBOT_QUESTION_WH
-    if share >= 1:
-        questions = "one question" if _figure(share) == "1" else f"{_figure(share)} questions"
-        chatbot = f"as much as {questions} to a large AI chatbot"
+    if share >= 1 and _figure(share) == "1":
+        chatbot = t("as much as one question to a large AI chatbot")
+    elif share >= 1:
+        chatbot = t("as much as {questions} questions to a large AI chatbot", questions=_figure(share))
     else:
-        chatbot = f"1/{_figure(1 / share)} of the energy of one question to a large AI chatbot"
-    return (
-        f"1 000 answers, one at a time, use {energy_amount(per_1000_kwh)}: about {_bulb(per_1000_kwh)}, or "
-        f"{chatbot} ({CHATBOT_QUESTION_WH:g} Wh, Google's median Gemini question in "
-        f"{ENERGY_REFERENCES['chatbot_question'].year}).{_estimate_note(method, source)}"
+        chatbot = t("1/{fraction} of the energy of one question to a large AI chatbot", fraction=_figure(1 / share))
+    used = t(
+        "1 000 answers, one at a time, use {amount}: about {bulb}, or {chatbot} ({question_wh:g} Wh, Google's median "
+        "Gemini question in {year}).",
+        amount=energy_amount(per_1000_kwh),
+        bulb=_bulb(per_1000_kwh),
+        chatbot=chatbot,
+        question_wh=CHATBOT_QUESTION_WH,
+        year=ENERGY_REFERENCES["chatbot_question"].year,
     )
+    return sentences(used, _estimate_note(method, source))
 
 
 def energy_sources() -> str:
     """Where the everyday energy figures come from, one line each, for a caption."""
     return "  \n".join(
-        f"{reference.value:g} {reference.unit}: {reference.source} ({reference.year})."
+        t(
+            "{value} {unit}: {source} ({year}).",
+            value=f"{reference.value:g}",
+            unit=reference.unit,
+            source=t(reference.source),
+            year=reference.year,
+        )
         for reference in ENERGY_REFERENCES.values()
     )
 
 
 def co2_sentence(co2_g: float, grid_g_per_kwh: float) -> str:
-    return (
-        f"About the CO2 of driving a petrol car {distance(co2_g / CAR_G_PER_KM * 1000)}. "
-        f"An estimate, from an electricity grid that emits {grid_g_per_kwh:g} g of CO2 per kWh."
+    return t(
+        "About the CO2 of driving a petrol car {distance}. "
+        "An estimate, from an electricity grid that emits {grid:g} g of CO2 per kWh.",
+        distance=distance(co2_g / CAR_G_PER_KM * 1000),
+        grid=grid_g_per_kwh,
     )
 
 
 def flops_sentence(train_flops: float) -> str:
-    return (
-        f"{big(train_flops)} calculations to train. A person doing one sum per second, day and night, "
-        f"would need {duration(train_flops)}."
+    return t(
+        "{calculations} calculations to train. A person doing one sum per second, day and night, would need {time}.",
+        calculations=big(train_flops),
+        time=duration(train_flops),
     )
 
 
 def params_sentence(params: int) -> str:
-    pages = params / LINES_PER_PAGE
-    return (
-        f"{big(params)} numbers learned from the data. Written one per line, they would fill "
-        f"{_figure(max(pages, 1))} notebook pages."
+    return t(
+        "{numbers} numbers learned from the data. Written one per line, they would fill {pages} notebook pages.",
+        numbers=big(params),
+        pages=_figure(max(params / LINES_PER_PAGE, 1)),
     )
 
 
 def time_sentence(seconds: float, device_name: str) -> str:
-    return f"Training took {duration(seconds)} on {device_name}."
+    """`device_name` as the lab describes the device ('CPU, 2 cores')."""
+    return t("Training took {time} on {device}.", time=duration(seconds), device=lab_sentence(device_name))
 
 
 def latency_sentence(latency_ms: float) -> str:
     per_second = 1000 / latency_ms if latency_ms > 0 else float("inf")
-    return f"One answer takes {latency_ms:.2g} ms: about {big(per_second)} answers per second, one at a time."
+    return t(
+        "One answer takes {latency:.2g} ms: about {answers} answers per second, one at a time.",
+        latency=latency_ms,
+        answers=big(per_second),
+    )
 
 
 def memory_sentence(peak_mb: float) -> str:
-    return (
-        f"At its peak the training used {peak_mb:,.0f} MB of memory, about {_figure(peak_mb / PHOTO_MB)} phone photos."
+    return t(
+        "At its peak the training used {megabytes:,.0f} MB of memory, about {photos} phone photos.",
+        megabytes=peak_mb,
+        photos=_figure(peak_mb / PHOTO_MB),
     )
 
 
 def selection_gap_sentence(lowest: tuple[str, float], highest: tuple[str, float], positive: str) -> str:
-    """'Female: predicted "more than $50K" 8% of the time; Male: 23%. A gap of 15 points.'"""
+    """'Female: predicted "more than $50K" 8% of the time; Male: 23%. A gap of 15 points.'
+
+    The groups and the `positive` class come as they are shown: already in the session's language (data_word).
+    """
     (low_group, low_rate), (high_group, high_rate) = lowest, highest
-    return (
-        f'{low_group}: predicted "{positive}" {low_rate:.0%} of the time; {high_group}: {high_rate:.0%}. '
-        f"A gap of {(high_rate - low_rate) * 100:.0f} percentage points."
+    return t(
+        '{low_group}: predicted "{positive}" {low_rate:.0%} of the time; {high_group}: {high_rate:.0%}. '
+        "A gap of {gap:.0f} percentage points.",
+        low_group=low_group,
+        high_group=high_group,
+        positive=positive,
+        low_rate=low_rate,
+        high_rate=high_rate,
+        gap=(high_rate - low_rate) * 100,
     )
 
 
 def four_fifths_sentence(ratio: float, passes: bool) -> str:
-    verdict = "passes" if passes else "fails"
-    return (
-        f"The least-selected group is chosen {ratio:.0%} as often as the most-selected: the four-fifths rule "
-        f"used in US hiring law asks for at least 80%, so this model {verdict} it."
-    )
+    if passes:
+        template = (
+            "The least-selected group is chosen {ratio:.0%} as often as the most-selected: the four-fifths rule "
+            "used in US hiring law asks for at least 80%, so this model passes it."
+        )
+    else:
+        template = (
+            "The least-selected group is chosen {ratio:.0%} as often as the most-selected: the four-fifths rule "
+            "used in US hiring law asks for at least 80%, so this model fails it."
+        )
+    return t(template, ratio=ratio)
 
 
 def error_rates_sentence(eo_difference: float) -> str:
-    return (
-        f"Its error rates differ by up to {eo_difference * 100:.0f} percentage points between groups (equalized "
-        "odds difference): the larger gap of how often it finds the real yes-cases, or wrongly says yes, in one "
-        "group against another."
+    return t(
+        "Its error rates differ by up to {points:.0f} percentage points between groups (equalized odds "
+        "difference): the larger gap of how often it finds the real yes-cases, or wrongly says yes, in one "
+        "group against another.",
+        points=eo_difference * 100,
     )
 
 
 def unawareness_sentence(attribute: str, with_column: float, without_column: float) -> str:
-    """Whether leaving the sensitive column out removed the gap (it usually does not)."""
-    gaps = (
-        f"With the {attribute} column the gap was {with_column * 100:.0f} percentage points; trained without it, "
-        f"{without_column * 100:.0f}."
-    )
+    """Whether leaving the sensitive column out removed the gap (it usually does not); `attribute` as shown."""
     if without_column >= 0.5 * with_column:
-        return (
-            f"{gaps} Hiding the column removed little of the gap: other columns still tell the model who is who "
-            "(proxies), and the past decisions it learned from are unchanged."
+        template = (
+            "With the {attribute} column the gap was {with_gap:.0f} percentage points; trained without it, "
+            "{without_gap:.0f}. Hiding the column removed little of the gap: other columns still tell the model who "
+            "is who (proxies), and the past decisions it learned from are unchanged."
         )
-    return (
-        f"{gaps} Hiding the column removed much of the gap here, but not the reason for it: the labels still hold "
-        "the past decisions, and any column related to the group can carry them back."
-    )
+    else:
+        template = (
+            "With the {attribute} column the gap was {with_gap:.0f} percentage points; trained without it, "
+            "{without_gap:.0f}. Hiding the column removed much of the gap here, but not the reason for it: the "
+            "labels still hold the past decisions, and any column related to the group can carry them back."
+        )
+    return t(template, attribute=attribute, with_gap=with_column * 100, without_gap=without_column * 100)
 
 
 def mitigation_sentence(method_words: str, before: tuple[float, float], after: tuple[float, float]) -> str:
-    """before and after: (accuracy, gap in selection rate)."""
+    """before and after: (accuracy, gap in selection rate); `method_words`: the method's name, already translated."""
     (accuracy_before, gap_before), (accuracy_after, gap_after) = before, after
     cost = accuracy_before - accuracy_after
-    price = f"it cost {cost * 100:.1f} points of accuracy" if cost > 0.0005 else "it cost no accuracy"
-    return (
-        f"{method_words}: the gap went from {gap_before * 100:.0f} to {gap_after * 100:.0f} percentage points, "
-        f"and {price} ({accuracy_before:.1%} → {accuracy_after:.1%})."
+    if cost > 0.0005:
+        template = (
+            "{method}: the gap went from {gap_before:.0f} to {gap_after:.0f} percentage points, and it cost "
+            "{cost:.1f} points of accuracy ({accuracy_before:.1%} → {accuracy_after:.1%})."
+        )
+    else:
+        template = (
+            "{method}: the gap went from {gap_before:.0f} to {gap_after:.0f} percentage points, and it cost no "
+            "accuracy ({accuracy_before:.1%} → {accuracy_after:.1%})."
+        )
+    return t(
+        template,
+        method=method_words,
+        gap_before=gap_before * 100,
+        gap_after=gap_after * 100,
+        cost=cost * 100,
+        accuracy_before=accuracy_before,
+        accuracy_after=accuracy_after,
     )
 
 
 def hiring_sentence(label_bias: float, gap_with: float, gap_without: float) -> str:
     if label_bias == 0:
-        start = "The past decisions were fair (no bias injected)"
+        template = (
+            "The past decisions were fair (no bias injected). The model that reads the group hires the groups "
+            "{gap_with:.0f} percentage points apart; the one that never sees the group, {gap_without:.0f} points "
+            "apart. Both groups are equally qualified by construction: any gap was learned from the history."
+        )
     else:
-        start = f"The past decisions took points off every minority applicant (bias {label_bias:.0%})"
-    return (
-        f"{start}. The model that reads the group hires the groups {gap_with * 100:.0f} percentage points apart; "
-        f"the one that never sees the group, {gap_without * 100:.0f} points apart. Both groups are equally "
-        "qualified by construction: any gap was learned from the history."
-    )
+        template = (
+            "The past decisions took points off every minority applicant (bias {bias:.0%}). The model that reads "
+            "the group hires the groups {gap_with:.0f} percentage points apart; the one that never sees the group, "
+            "{gap_without:.0f} points apart. Both groups are equally qualified by construction: any gap was "
+            "learned from the history."
+        )
+    return t(template, bias=label_bias, gap_with=gap_with * 100, gap_without=gap_without * 100)
 
 
 def dp_sentence(epsilon: float, delta: float) -> str:
     """What a differential-privacy guarantee of ε at δ means, in words."""
-    factor = math.exp(epsilon)
-    return (
-        f"Trained with differential privacy: ε = {epsilon:.2g} at δ = {delta:.1g}. Whether or not any one person was "
-        f"in the training data changes the chance of any outcome of training by at most a factor of {factor:.3g} "
-        "(e^ε), except with probability δ. Smaller ε is stronger protection; above about 10 it promises little."
+    return t(
+        "Trained with differential privacy: ε = {epsilon:.2g} at δ = {delta:.1g}. Whether or not any one person was "
+        "in the training data changes the chance of any outcome of training by at most a factor of {factor:.3g} "
+        "(e^ε), except with probability δ. Smaller ε is stronger protection; above about 10 it promises little.",
+        epsilon=epsilon,
+        delta=delta,
+        factor=math.exp(epsilon),
     )
 
 
 def not_private_sentence() -> str:
-    return (
+    return t(
         "Trained without differential privacy: nothing limits how much one person's record can shape the model, "
         "so the attack figure above is the only measure of what it leaks."
     )
 
 
 def sweep_summary(results: list) -> str:
-    """One sentence per trained ε, against the run without DP when there is one (the text beside the chart)."""
+    """One clause per trained ε, against the run without DP when there is one (the text beside the chart)."""
     baseline = next((r for r in results if r.spec.dp_epsilon is None), None)
     parts = []
     for result in sorted((r for r in results if r.spec.dp_epsilon is not None), key=lambda r: r.spec.dp_epsilon):
         parts.append(
-            f"at ε = {result.spec.dp_epsilon:g} the model is right {result.metrics.accuracy:.0%} of the time and "
-            f"the attack {result.privacy.membership.loss.accuracy:.0%}"
+            t(
+                "at ε = {epsilon:g} the model is right {accuracy:.0%} of the time and the attack {attack:.0%}",
+                epsilon=result.spec.dp_epsilon,
+                accuracy=result.metrics.accuracy,
+                attack=result.privacy.membership.loss.accuracy,
+            )
         )
     if baseline is not None:
-        parts.append(f"without DP, {baseline.metrics.accuracy:.0%} and {baseline.privacy.membership.loss.accuracy:.0%}")
+        parts.append(
+            t(
+                "without DP, {accuracy:.0%} and {attack:.0%}",
+                accuracy=baseline.metrics.accuracy,
+                attack=baseline.privacy.membership.loss.accuracy,
+            )
+        )
+    if not parts:
+        return ""
+    if i18n.chinese():
+        return "；".join(parts) + "。"
     sentence = "; ".join(parts) + "."
-    return sentence[0].upper() + sentence[1:] if parts else ""
+    return sentence[0].upper() + sentence[1:]

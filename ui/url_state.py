@@ -27,12 +27,18 @@ def start(key: str, default, *, parse: Callable[[str], object] = str, allowed=No
     st.session_state[key] = value
 
 
-def start_list(key: str, default: list, *, allowed) -> None:
-    """The same for a multiselect: `?key=a,b` gives ['a', 'b'], keeping only allowed values."""
+def start_list(key: str, default: list, *, allowed, parse: Callable[[str], object] = str) -> None:
+    """The same for a multiselect: `?key=a,b` gives [parse('a'), parse('b')], keeping only allowed values."""
     if key in st.session_state:
         return
-    written = st.query_params.get(key)
-    chosen = [value for value in written.split(",") if value in allowed] if written else []
+    chosen = []
+    for written in (st.query_params.get(key) or "").split(","):
+        try:
+            value = parse(written)
+        except ValueError:  # a mangled item is left out
+            continue
+        if value in allowed:
+            chosen.append(value)
     st.session_state[key] = chosen or list(default)
 
 

@@ -40,7 +40,8 @@ def live_board() -> None:
         return
     summary_ui(rows)
     url_state.start("board_sort", "accuracy", allowed=SORTS)  # a shared link opens the same sort
-    by = st.selectbox(t("Sort by"), list(SORTS), format_func=lambda key: t(SORTS[key]), key="board_sort")
+    sorts = {key: t(label) for key, label in SORTS.items()}  # built now: AppTest formats options again later
+    by = st.selectbox(t("Sort by"), list(SORTS), format_func=sorts.get, key="board_sort")
     url_state.remember("board_sort", "accuracy")
     if by == "tradeoff":
         tradeoff_ui(rows)

@@ -3,17 +3,20 @@
 import streamlit as st
 
 from ui.faq import faq_ui, glossary_ui
+from ui.i18n import t
 
-st.title("FAQ & glossary")
+st.title(t("FAQ & glossary"))
 st.write(
-    "Short answers in plain words to the questions people ask about large models: how big they are, what they cost, "
-    "where their bias comes from, what they reveal about people. Figures from outside this app name their source "
-    "and year; most of them are estimates by researchers, and the answers say so."
+    t(
+        "Short answers in plain words to the questions people ask about large models: how big they are, what they "
+        "cost, where their bias comes from, what they reveal about people. Figures from outside this app name their "
+        "source and year; most of them are estimates by researchers, and the answers say so."
+    )
 )
 
-st.header("Questions")
+st.header(t("Questions"))
 faq_ui()
 
-st.header("Glossary")
-st.write("The words used on this app's pages, each in one sentence.")
+st.header(t("Glossary"))
+st.write(t("The words used on this app's pages, each in one sentence."))
 glossary_ui()

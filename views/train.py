@@ -6,33 +6,36 @@ from lab.data import DATASETS
 from lab.jobs import QueueFull
 from lab.spec import SpecError
 from ui import plain, state
-from ui.charts import COST_AXES, history_figure, tradeoff_figure
-from ui.compare import COLUMN_FORMATS, comparison_summary, comparison_table, finished_when, run_label, spec_title
+from ui.charts import COST_AXES, history_figure, show, tradeoff_figure
+from ui.compare import column_formats, comparison_summary, comparison_table, finished_when, run_label, spec_title
 from ui.forms import spec_form_ui
-from ui.progress import job_progress_ui, record_on_board
+from ui.i18n import t
+from ui.progress import Notice, history_summary, job_progress_ui, record_on_board, show_notice
 from ui.scorecard import scorecard
 from ui.services import job_runner, run_store
 
-st.title("Train & Compare")
+st.title(t("Train & Compare"))
 st.write(
-    "Choose a dataset and one or more models, press **Train**, and compare what each model gets right "
-    "against what it costs. Training runs on the server, so you can click around while it works."
+    t(
+        "Choose a dataset and one or more models, press **Train**, and compare what each model gets right "
+        "against what it costs. Training runs on the server, so you can click around while it works."
+    )
 )
 
 specs = spec_form_ui(seed=state.seed())
 jobs: list[str] = st.session_state.setdefault(state.JOBS, [])
 results: list[str] = st.session_state.setdefault(state.RESULTS, [])
-notices: list[tuple[str, str]] = st.session_state.setdefault(state.NOTICE, [])
+notices: list[Notice] = st.session_state.setdefault(state.NOTICE, [])
 
-if st.button("Train", key="train_start", type="primary", icon=":material/play_arrow:", disabled=not specs):
+if st.button(t("Train"), key="train_start", type="primary", icon=":material/play_arrow:", disabled=not specs):
     notices.clear()
     for spec in specs:
         try:
             jobs.append(job_runner().submit(spec, owner=state.owner_id()))
         except (SpecError, QueueFull) as problem:
-            notices.append(("error", str(problem)))
-for kind, text in notices:
-    (st.error if kind == "error" else st.info)(text)
+            notices.append(Notice(str(problem)))
+for notice in notices:
+    show_notice(notice)
 
 
 def collect(job_id: str) -> None:
@@ -44,15 +47,10 @@ def collect(job_id: str) -> None:
         if status.run_id not in results:
             results.append(status.run_id)
         if status.from_store:
-            notices.append(
-                (
-                    "info",
-                    f"{spec_title(status.spec)}: the same settings were already trained, "
-                    "so the stored result was reused.",
-                )
-            )
+            reused = "the same settings were already trained, so the stored result was reused."
+            notices.append(Notice(reused, status.spec, kind="info"))
     else:
-        notices.append(("error", f"{spec_title(status.spec)}: {status.message}"))
+        notices.append(Notice(status.message, status.spec))
 
 
 running = any(not job_runner().status(job_id).done for job_id in jobs)
@@ -70,8 +68,10 @@ def progress_panel() -> None:
         with st.container(border=True, key=f"train_job_{job_id}"):
             status = job_progress_ui(job_id, page="train")
             if status.history:
-                st.plotly_chart(
-                    history_figure(status.history, title="Learning as it happens"), key=f"train_live_{job_id}"
+                show(
+                    history_figure(status.history, title=t("Learning as it happens")),
+                    history_summary(status.history),
+                    key=f"train_live_{job_id}",
                 )
 
 
@@ -79,7 +79,7 @@ progress_panel()
 
 compared = [r for r in (run_store().get(run_id) for run_id in results) if r is not None]
 if not compared and not jobs:
-    st.info("Your scorecards appear here once a model has finished training.")
+    st.info(t("Your scorecards appear here once a model has finished training."))
 
 for result in reversed(compared):
     card = DATASETS[result.spec.dataset]
@@ -89,24 +89,28 @@ for result in reversed(compared):
         noun=plain.NOUNS[card.modality],
         positive=card.classes[-1],
     )
-    with st.expander("How it learned, epoch by epoch"):
-        st.plotly_chart(
-            history_figure(result.history, title="Loss and accuracy per epoch"),
+    with st.expander(t("How it learned, epoch by epoch")):
+        show(
+            history_figure(result.history, title=t("Loss and accuracy per epoch")),
+            history_summary(result.history),
             key=f"train_history_{result.run_id}",
         )
 
 if compared:
-    st.header("Compare")
-    st.dataframe(comparison_table(compared), hide_index=True, key="train_table", column_config=COLUMN_FORMATS)
+    st.header(t("Compare"))
+    st.dataframe(comparison_table(compared), hide_index=True, key="train_table", column_config=column_formats())
     cost_axis = st.selectbox(
-        "Cost to plot", list(COST_AXES), format_func=lambda k: COST_AXES[k][0], key="train_cost_axis"
+        t("Cost to plot"),
+        list(COST_AXES),
+        format_func={axis: t(words) for axis, (words, _) in COST_AXES.items()}.get,
+        key="train_cost_axis",
     )
-    st.plotly_chart(
+    show(
         tradeoff_figure(compared, cost_axis=cost_axis, labels=[run_label(r) for r in compared]),
+        comparison_summary(compared, cost_axis=cost_axis),
         key="train_tradeoff",
     )
-    st.caption(comparison_summary(compared, cost_axis=cost_axis))
-    if st.button("Clear my comparison", key="train_clear"):
+    if st.button(t("Clear my comparison"), key="train_clear"):
         results.clear()
         st.rerun()
 
@@ -117,17 +121,17 @@ def add_earlier() -> None:
     st.session_state["train_earlier"] = []
 
 
-with st.expander("Earlier runs on this server (yours and everyone's)"):
+with st.expander(t("Earlier runs on this server (yours and everyone's)")):
     earlier = [r for r in run_store().recent(100) if r.run_id not in results]
     if not earlier:
-        st.write("No other runs are stored yet.")
+        st.write(t("No other runs are stored yet."))
     else:
         chosen = st.multiselect(
-            "Add earlier runs to your comparison",
+            t("Add earlier runs to your comparison"),
             [r.run_id for r in earlier],
             format_func={
                 r.run_id: f"{run_label(r)} · {r.metrics.accuracy:.1%} · {finished_when(r)}" for r in earlier
             }.get,
             key="train_earlier",
         )
-        st.button("Add to my comparison", key="train_add_earlier", disabled=not chosen, on_click=add_earlier)
+        st.button(t("Add to my comparison"), key="train_add_earlier", disabled=not chosen, on_click=add_earlier)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.compare import spec_title
+from ui.i18n import t
 from ui.try_model import (
     answer_ui,
     counterfactual_ui,
@@ -13,10 +14,12 @@ from ui.try_model import (
     text_input_ui,
 )
 
-st.title("Try a model")
+st.title(t("Try a model"))
 st.write(
-    "Give a trained model something of your own: a digit drawn with the mouse, a picture, a review, or a person. "
-    "See what it answers, how sure it is, and which parts of your input moved the answer."
+    t(
+        "Give a trained model something of your own: a digit drawn with the mouse, a picture, a review, or a "
+        "person. See what it answers, how sure it is, and which parts of your input moved the answer."
+    )
 )
 model = pick_run_ui()
 if model is None:
@@ -29,8 +32,8 @@ if given is None:
     st.stop()
 x, notices = given
 answer = answer_ui(model, x, notices)
-st.header("Why it answered that")
+st.header(t("Why it answered that"))
 explanation_ui(model, x, answer)
 if model.data.inputs.modality == "table" and model.data.card.sensitive:
-    st.header("The same person, another group")
+    st.header(t("The same person, another group"))
     counterfactual_ui(model, x)

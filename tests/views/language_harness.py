@@ -7,13 +7,14 @@ Three checks, each able to fail on its own:
   words of generated nicknames (a nickname is a name). Formulas, code and link targets are not words.
 """
 
+import ast
 import json
 import re
 import tomllib
 from functools import cache
 
 from google.protobuf.message import Message
-from page_harness import ROOT
+from page_harness import ROOT, open_page
 from streamlit.testing.v1 import AppTest
 
 from lab.config import load_settings
@@ -23,9 +24,11 @@ from lab.store import RunStore
 from ui import i18n
 
 TEXT_FIELDS = {"body", "label", "help", "placeholder", "options", "caption", "delta", "content", "text", "title"}
-# What a chart shows as words: its titles, axis titles, trace names, annotations, hover and tick texts.
-CHART_TEXT_KEYS = {"text", "name", "hovertemplate", "ticktext", "legendgrouptitle"}
+# What a chart writes as words: its titles, axis titles, trace names, annotations and hover texts. Tick labels are
+# the data's own values (MiniLM's English word pieces on the attention map), as table cells are.
+CHART_TEXT_KEYS = {"text", "name", "hovertemplate", "legendgrouptitle"}
 NOT_WORDS = [
+    re.compile(r"<style>.*?</style>", re.DOTALL),  # presenter mode's style sheet
     re.compile(r"\$\$.*?\$\$", re.DOTALL),  # display formulas
     re.compile(r"\$[^$\n]+\$"),  # inline formulas
     re.compile(r"```.*?```", re.DOTALL),  # code blocks
@@ -37,17 +40,26 @@ NOT_WORDS = [
     re.compile(r"<[^>]+>"),  # tags in chart labels (<b>, <br>)
     re.compile(r"%\{[^}]*\}"),  # plotly's hover placeholders
     re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{4,12}\b"),  # a run's id ("e042")
+    re.compile(r"· [0-9a-z]{4}(?![0-9A-Za-z])"),  # the start of a run's id that ends a run's label ("· ener")
 ]
 LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")  # "scikit-learn", "GPT-3": one name
 
 
-def open_page_in(name: str, lang: str = "zh") -> AppTest:
-    """The app started at its router from a link with `?lang=`, then switched to views/<name>.py."""
+def literal_texts(*paths) -> set[str]:
+    """Every text these source files pass to `t` or `t_message` as a literal (adjacent literals joined)."""
+    texts = set()
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            called = isinstance(node, ast.Call) and getattr(node.func, "id", None) in {"t", "t_message"}
+            if called and node.args and isinstance(node.args[0], ast.Constant):
+                texts.add(node.args[0].value)
+    return texts
+
+
+def open_page_in(name: str, lang: str = "zh", params: dict[str, str] | None = None) -> AppTest:
+    """The app started at its router from a link with `?lang=` (and `params`), then switched to views/<name>.py."""
     i18n.missing.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["lang"] = lang
-    at.run()
-    return at.switch_page(f"views/{name}.py").run()
+    return open_page(name, {"lang": lang, **(params or {})})
 
 
 @cache

@@ -8,9 +8,13 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def open_page(name: str) -> AppTest:
-    """The app started at its router (app.py), then switched to views/<name>.py, as a deep link does."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+def open_page(name: str, params: dict[str, str] | None = None) -> AppTest:
+    """The app started at its router (app.py) from a link with these query parameters, then switched to
+    views/<name>.py, as a deep link does."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
     return at.switch_page(f"views/{name}.py").run()
 
 

@@ -8,13 +8,20 @@ import re
 import tomllib
 
 import pytest
-from language_harness import assert_all_chinese, latin_words, open_page_in, store_sample_runs
+from language_harness import assert_all_chinese, latin_words, literal_texts, open_page_in, store_sample_runs
 from page_harness import ROOT
 
 from ui import i18n
 from ui.i18n import PLACEHOLDER
 
 PAGES = sorted((ROOT / "views").glob("*.py"))
+
+
+def test_every_text_the_code_passes_to_t_has_its_chinese():
+    sources = [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+    texts = literal_texts(*sources)
+    assert len(texts) > 500  # the scan found the app's texts
+    assert sorted(texts - set(i18n.table("zh"))) == []
 
 
 def test_every_translation_keeps_the_placeholders_of_its_english():

@@ -1,8 +1,7 @@
 """The Class board in Chinese, its teacher area included, and its sort kept in a shared link."""
 
 from language_harness import assert_all_chinese, open_page_in, store_sample_runs
-from page_harness import ROOT
-from streamlit.testing.v1 import AppTest
+from page_harness import open_page
 
 
 def test_the_board_and_its_teacher_area_are_in_chinese(monkeypatch):
@@ -18,10 +17,7 @@ def test_the_board_and_its_teacher_area_are_in_chinese(monkeypatch):
 
 def test_a_link_with_a_sort_opens_the_board_sorted_that_way_and_the_choice_writes_the_link():
     store_sample_runs()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["board_sort"] = "privacy"
-    at.run()
-    at.switch_page("views/board.py").run()
+    at = open_page("board", {"board_sort": "privacy"})
     assert at.selectbox(key="board_sort").value == "privacy"
     at.selectbox(key="board_sort").set_value("cost").run()
     assert at.query_params["board_sort"] == "cost"
