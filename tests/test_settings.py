@@ -4,6 +4,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from contrast import contrast, themes
 
 from lab.config import load_settings
 
@@ -20,18 +21,6 @@ def test_streamlit_config_is_private_and_safe_for_a_classroom():
     assert config["client"] == {"showErrorDetails": "none", "toolbarMode": "viewer"}
 
 
-def contrast(first: str, second: str) -> float:
-    """WCAG 2.1's contrast ratio of two '#RRGGBB' colours, 1 to 21."""
-
-    def luminance(colour: str) -> float:
-        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    high, low = sorted((luminance(first), luminance(second)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
 def test_the_contrast_formula_against_known_pairs():
     assert contrast("#000000", "#FFFFFF") == pytest.approx(21)
     assert contrast("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)  # the classic just-too-light grey
@@ -39,7 +28,7 @@ def test_the_contrast_formula_against_known_pairs():
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_both_themes_have_readable_text_and_a_visible_accent(theme):
-    colours = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["theme"][theme]
+    colours = themes()[theme]
     for background in (colours["backgroundColor"], colours["secondaryBackgroundColor"]):
         assert contrast(colours["textColor"], background) >= 4.5  # WCAG 1.4.3, body text
         assert contrast(colours["primaryColor"], background) >= 3  # WCAG 1.4.11, controls and focus

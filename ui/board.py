@@ -18,7 +18,7 @@ from lab.data import DATASETS
 from lab.privacy import HIGH_AUC, LOW_AUC
 from lab.store import RunStore
 from ui import state
-from ui.charts import PALETTE
+from ui.charts import PALETTE, with_edges
 from ui.compare import finished_when, run_label
 from ui.i18n import number, t
 from ui.plain import energy_amount
@@ -177,7 +177,7 @@ def chart_ui(rows: tuple[BoardRow, ...]) -> None:
     )
     shown = [row for row in rows if row.spec.dataset == dataset]
     chart, words = st.columns([3, 2])
-    chart.plotly_chart(board_figure(shown), key="board_chart")
+    chart.plotly_chart(with_edges(board_figure(shown)), key="board_chart")
     words.markdown(chart_summary(shown))  # the chart's text summary sits beside it
 
 

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lab.fairness import GroupRates
-from lab.palette import PALETTE
+from lab.palette import EDGE, LINES, PALETTE
 from lab.result import EpochStats, RunResult
 from ui.i18n import t
 from ui.plain import data_word
@@ -39,27 +39,40 @@ def styled(figure: go.Figure, *, title: str, height: int = 320) -> go.Figure:
 def show(figure: go.Figure, summary: str, **options) -> None:
     """A chart with its text summary under it: what the chart says in one or two sentences, for a screen reader,
     for a reader who cannot tell the colours apart, and for the back row. `options` go to st.plotly_chart."""
-    st.plotly_chart(figure, **options)
+    st.plotly_chart(with_edges(figure), **options)
     st.caption(summary)
+
+
+def with_edges(figure: go.Figure) -> go.Figure:
+    """Give markers and bars that have no edge of their own a mid-grey one (lab.palette.EDGE): a light fill such as
+    the orange then still stands out 3:1 from the background, in the light theme and in the dark one."""
+    for trace in figure.data:
+        if trace.type not in ("bar", "scatter") or trace.marker.line.color is not None:
+            continue
+        if trace.type == "scatter" and "markers" not in (trace.mode or "markers"):
+            continue
+        trace.marker.line.color = EDGE
+        trace.marker.line.width = trace.marker.line.width or 1
+    return figure
 
 
 def history_figure(history: tuple[EpochStats, ...], *, title: str) -> go.Figure:
     """Loss (left axis) and validation accuracy (right axis) per epoch."""
     epochs = [h.epoch for h in history]
     figure = go.Figure()
-    figure.add_scatter(x=epochs, y=[h.train_loss for h in history], name=t("training loss"), line_color=PALETTE[0])
+    figure.add_scatter(x=epochs, y=[h.train_loss for h in history], name=t("training loss"), line_color=LINES[0])
     figure.add_scatter(
         x=epochs,
         y=[h.val_loss for h in history],
         name=t("validation loss"),
-        line_color=PALETTE[1],
+        line_color=LINES[1],
         line_dash="dash",
     )
     figure.add_scatter(
         x=epochs,
         y=[h.val_accuracy * 100 for h in history],
         name=t("validation accuracy (%)"),
-        line_color=PALETTE[2],
+        line_color=LINES[2],
         yaxis="y2",
     )
     figure.update_layout(
@@ -183,7 +196,7 @@ def privacy_sweep_figure(results: list[RunResult]) -> go.Figure:
     figure.update_yaxes(range=[0, 101], row=1, col=1)
     figure.update_yaxes(range=[40, 101], row=1, col=2)
     figure.update_yaxes(rangemode="tozero", row=1, col=3)
-    for column, ((_, values), colour) in enumerate(zip(panels, PALETTE, strict=False), start=1):
+    for column, ((_, values), colour) in enumerate(zip(panels, LINES, strict=False), start=1):
         figure.add_scatter(
             x=labels,
             y=values,
@@ -207,7 +220,7 @@ def overfitting_figure(runs: list[tuple[int, RunResult]]) -> go.Figure:
         (t("right on new records (%)"), [r.metrics.accuracy * 100 for _, r in runs]),
         (t("attack right (%; 50 = guessing)"), [r.privacy.membership.loss.accuracy * 100 for _, r in runs]),
     )
-    for (name, values), colour in zip(series, PALETTE, strict=False):
+    for (name, values), colour in zip(series, LINES, strict=False):
         figure.add_scatter(x=epochs, y=values, name=name, mode="lines+markers", line_color=colour)
     figure.update_layout(
         xaxis=dict(title=t("Epochs (passes over the training data)"), type="log", tickvals=epochs),

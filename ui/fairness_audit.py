@@ -14,7 +14,7 @@ from lab.mitigation import METHODS
 from lab.result import RunResult
 from lab.spec import RunSpec
 from models import REGISTRY
-from ui import plain, url_state
+from ui import plain_people, url_state
 from ui.charts import fairness_tradeoff_figure, group_rates_figure, show
 from ui.compare import run_picker_ui, spec_title
 from ui.forms import data_card_ui
@@ -135,14 +135,14 @@ def groups_ui(attribute: AttributeFairness, *, positive: str) -> None:
     lowest = min(compared, key=lambda g: g.selection_rate)
     highest = max(compared, key=lambda g: g.selection_rate)
     st.markdown(
-        plain.selection_gap_sentence(
+        plain_people.selection_gap_sentence(
             (group_name(lowest.group), lowest.selection_rate),
             (group_name(highest.group), highest.selection_rate),
             positive,
         )
     )
-    st.markdown(plain.four_fifths_sentence(attribute.dp_ratio, attribute.passes_four_fifths))
-    st.markdown(plain.error_rates_sentence(attribute.eo_difference))
+    st.markdown(plain_people.four_fifths_sentence(attribute.dp_ratio, attribute.passes_four_fifths))
+    st.markdown(plain_people.error_rates_sentence(attribute.eo_difference))
     for note in attribute.notes:
         st.warning(named(note, names), icon=":material/warning:")
     shown = tuple(replace(g, group=group_name(g.group)) for g in attribute.groups)  # the chart in the page's words
@@ -180,7 +180,7 @@ def unawareness_ui(result: RunResult, attribute: str) -> RunResult | None:
             submit([replace(result.spec, drop_sensitive=True)], page="fairness")
         return None
     gap = result.fairness.attribute(attribute).dp_difference
-    st.markdown(plain.unawareness_sentence(attribute_name(attribute), gap, twin_attribute.dp_difference))
+    st.markdown(plain_people.unawareness_sentence(attribute_name(attribute), gap, twin_attribute.dp_difference))
     return twin
 
 
@@ -238,7 +238,7 @@ def mitigation_ui(result: RunResult, attribute: str, twin: RunResult | None) -> 
     for mitigation in mitigations:
         st.markdown(
             "- "
-            + plain.mitigation_sentence(
+            + plain_people.mitigation_sentence(
                 t(METHODS[mitigation.method][1]),
                 (result.metrics.accuracy, before.dp_difference),
                 (mitigation.accuracy, mitigation.fairness.dp_difference),

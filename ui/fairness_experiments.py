@@ -4,7 +4,7 @@ import streamlit as st
 
 from lab.hiring import HiringSettings, SimulationResult, simulate
 from lab.weat import AssociationResult, AssociationTest, load_tests, run_test
-from ui import plain, presenter, url_state
+from ui import plain_people, presenter, url_state
 from ui.charts import association_figure, hiring_figure, show
 from ui.fairness_audit import named
 from ui.i18n import number, t, t_message
@@ -86,7 +86,7 @@ def hiring_ui(*, seed: int) -> None:
         key="fairness_sim_chart",
     )
     st.markdown(
-        plain.hiring_sentence(
+        plain_people.hiring_sentence(
             bias / 100, outcome.with_group.fairness.dp_difference, outcome.without_group.fairness.dp_difference
         )
     )

@@ -11,7 +11,7 @@ from lab.privacy_notes import load_privacy_notes
 from lab.result import RunResult
 from lab.spec import RunSpec
 from models import REGISTRY
-from ui import plain, presenter, url_state
+from ui import plain_people, presenter, url_state
 from ui.charts import overfitting_figure, privacy_sweep_figure, show
 from ui.compare import run_picker_ui, spec_title
 from ui.i18n import number, t, t_message
@@ -79,7 +79,7 @@ def attack_ui() -> None:
             )
         )
     if result.privacy.private:
-        st.markdown(plain.dp_sentence(result.privacy.epsilon, result.privacy.delta))
+        st.markdown(plain_people.dp_sentence(result.privacy.epsilon, result.privacy.delta))
 
 
 def _runs_for(specs: list[RunSpec]) -> list[RunResult | None]:
@@ -187,7 +187,7 @@ def sweep_ui(*, seed: int) -> None:
         submit(specs, page="privacy")
     finished = [r for r in _runs_for(specs) if r is not None and r.privacy is not None]
     if finished:
-        show(privacy_sweep_figure(finished), plain.sweep_summary(finished), key="privacy_sweep_chart")
+        show(privacy_sweep_figure(finished), plain_people.sweep_summary(finished), key="privacy_sweep_chart")
 
 
 def notes_ui() -> None:

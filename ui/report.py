@@ -18,7 +18,7 @@ from lab.report_board import board_document, gap_attribute
 from lab.report_doc import Document, Section, Stat, Table, to_html, to_markdown, to_pdf
 from lab.result import RunResult
 from models import REGISTRY
-from ui import plain
+from ui import plain, plain_people
 from ui.compare import finished_when, run_label, spec_title
 from ui.i18n import english, t
 
@@ -46,7 +46,7 @@ def _at_a_glance(result: RunResult, noun: str) -> Section:
             (
                 f"Fairness: largest gap, by {gap.attribute}",
                 f"{gap.dp_difference * 100:.1f} percentage points",
-                plain.four_fifths_sentence(gap.dp_ratio, gap.passes_four_fifths),
+                plain_people.four_fifths_sentence(gap.dp_ratio, gap.passes_four_fifths),
             )
         )
     else:
@@ -166,12 +166,12 @@ def _attribute(result: RunResult, attribute: AttributeFairness, positive: str) -
             Stat(
                 "Selection-rate ratio (four-fifths rule)",
                 f"{attribute.dp_ratio:.0%}: {'passes' if attribute.passes_four_fifths else 'fails'}",
-                plain.four_fifths_sentence(attribute.dp_ratio, attribute.passes_four_fifths),
+                plain_people.four_fifths_sentence(attribute.dp_ratio, attribute.passes_four_fifths),
             ),
             Stat(
                 "Gap in error rates (equalized odds difference)",
                 f"{attribute.eo_difference * 100:.1f} percentage points",
-                plain.error_rates_sentence(attribute.eo_difference),
+                plain_people.error_rates_sentence(attribute.eo_difference),
             ),
         ]
     blocks += [
@@ -259,12 +259,12 @@ def _privacy(result: RunResult) -> Section:
             Stat(
                 "Differential privacy (ε, smaller is safer)",
                 f"ε = {privacy.epsilon:.2g} at δ = {privacy.delta:.1g}",
-                f"{plain.dp_sentence(privacy.epsilon, privacy.delta)} opacus DP-SGD: noise multiplier "
+                f"{plain_people.dp_sentence(privacy.epsilon, privacy.delta)} opacus DP-SGD: noise multiplier "
                 f"{privacy.noise_multiplier:.2f}, each person's gradient clipped to {privacy.max_grad_norm:g}.",
             )
         )
     else:
-        blocks.append(Stat("Differential privacy", "none", plain.not_private_sentence()))
+        blocks.append(Stat("Differential privacy", "none", plain_people.not_private_sentence()))
     blocks.append(report_charts.attack_chart(privacy))
     return Section("Privacy of the people in the training data", tuple(blocks))
 

@@ -8,7 +8,7 @@ from lab.privacy import risk_level, risk_sentence
 from lab.result import RunResult
 from lab.spec import RunSpec
 from models import REGISTRY
-from ui import plain
+from ui import plain, plain_people
 from ui.compare import finished_when
 from ui.i18n import t
 from ui.plain import data_word, lab_sentence
@@ -40,7 +40,7 @@ def fairness_ui(result: RunResult, *, positive: str) -> None:
             _figure(
                 t("Gap in selection rate by {attribute}", attribute=data_word(attribute.attribute)),
                 t("{points} points", points=f"{attribute.dp_difference * 100:.0f}"),
-                plain.selection_gap_sentence(
+                plain_people.selection_gap_sentence(
                     (data_word(lowest.group), lowest.selection_rate),
                     (data_word(highest.group), highest.selection_rate),
                     data_word(positive),
@@ -49,8 +49,8 @@ def fairness_ui(result: RunResult, *, positive: str) -> None:
                     "Demographic parity difference: the largest gap between groups in how often the model says yes."
                 ),
             )
-            st.caption(plain.four_fifths_sentence(attribute.dp_ratio, attribute.passes_four_fifths))
-            st.caption(plain.error_rates_sentence(attribute.eo_difference))
+            st.caption(plain_people.four_fifths_sentence(attribute.dp_ratio, attribute.passes_four_fifths))
+            st.caption(plain_people.error_rates_sentence(attribute.eo_difference))
             for flip in result.fairness.flip_rates:
                 if flip.attribute == attribute.attribute:
                     st.caption(plain.sentences(lab_sentence(flip.sentence), lab_sentence(flip.note)))
@@ -87,7 +87,7 @@ def privacy_ui(result: RunResult) -> None:
             _figure(
                 t("Differential privacy (ε, smaller is safer)"),
                 f"ε = {result.privacy.epsilon:.2g}",
-                plain.dp_sentence(result.privacy.epsilon, result.privacy.delta),
+                plain_people.dp_sentence(result.privacy.epsilon, result.privacy.delta),
                 help=t(
                     "opacus DP-SGD: noise multiplier {noise:.2f}, each person's gradient clipped to {clip:g}.",
                     noise=result.privacy.noise_multiplier,
@@ -95,7 +95,7 @@ def privacy_ui(result: RunResult) -> None:
                 ),
             )
         else:
-            _figure(t("Differential privacy"), t("none"), plain.not_private_sentence())
+            _figure(t("Differential privacy"), t("none"), plain_people.not_private_sentence())
 
 
 def energy_rates_ui(result: RunResult) -> None:

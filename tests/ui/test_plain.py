@@ -1,7 +1,5 @@
 """Plain-words sentences: the comparisons are computed from the figures (checked by hand here)."""
 
-from types import SimpleNamespace
-
 from ui import i18n, plain
 
 
@@ -46,24 +44,6 @@ def test_durations_and_distances():
 
 def test_accuracy_sentence():
     assert "about 97 right" in plain.accuracy_sentence(0.9666, 270, "images")
-
-
-def test_unawareness_says_whether_hiding_the_column_removed_the_gap():
-    little = plain.unawareness_sentence("sex", 0.18, 0.17)
-    assert "gap was 18 percentage points; trained without it, 17" in little and "removed little" in little
-    assert "removed much of the gap" in plain.unawareness_sentence("sex", 0.18, 0.04)
-
-
-def test_mitigation_states_the_gap_before_and_after_and_its_price_in_accuracy():
-    sentence = plain.mitigation_sentence("Thresholds", (0.854, 0.178), (0.832, 0.026))
-    assert "gap went from 18 to 3 percentage points" in sentence and "cost 2.2 points of accuracy" in sentence
-    assert "cost no accuracy" in plain.mitigation_sentence("Thresholds", (0.80, 0.2), (0.81, 0.01))
-
-
-def test_hiring_sentence_names_the_injected_bias():
-    assert plain.hiring_sentence(0.0, 0.02, 0.02).startswith("The past decisions were fair")
-    biased = plain.hiring_sentence(1.0, 0.42, 0.17)
-    assert "(bias 100%)" in biased and "42 percentage points apart" in biased and "17 points apart" in biased
 
 
 def test_big_numbers_count_in_wan_and_yi_in_chinese(chinese):
@@ -135,16 +115,3 @@ def test_a_lab_text_the_tables_do_not_know_is_shown_as_it_is_and_reported_missin
 def test_lab_texts_stay_as_they_are_in_english():
     assert plain.lab_sentence("CPU, 2 cores") == "CPU, 2 cores"
     assert plain.data_word("Asian & Female") == "Asian & Female"
-
-
-def test_the_privacy_sweep_summary_joins_its_clauses_the_chinese_way(chinese):
-    def run(epsilon, accuracy, attack):
-        membership = SimpleNamespace(loss=SimpleNamespace(accuracy=attack))
-        return SimpleNamespace(
-            spec=SimpleNamespace(dp_epsilon=epsilon),
-            metrics=SimpleNamespace(accuracy=accuracy),
-            privacy=SimpleNamespace(membership=membership),
-        )
-
-    summary = plain.sweep_summary([run(None, 0.9, 0.6), run(1.0, 0.8, 0.5)])
-    assert summary == "ε = 1 时，模型的准确率是 80%，攻击猜对的比例是 50%；不使用差分隐私时，分别是 90% 和 60%。"
