@@ -8,6 +8,7 @@ import hmac
 import html
 import os
 import re
+from functools import cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -111,27 +112,29 @@ def attribute_words(attribute: str | None) -> str | None:
 
 def board_table(rows: list[BoardRow]) -> pd.DataFrame:
     """One row per run, every figure with its unit in the column name; the nickname is data, shown as typed."""
-    return pd.DataFrame(
+    word = cache(t)  # a class's board repeats a few words a thousand times: each is looked up once
+    table = pd.DataFrame(
         [
             {
-                t("Nickname"): t(COMMAND_LINE) if row.nickname is None else row.nickname,
-                t("Run"): run_label(row.result),
-                t("Data"): t(DATASETS[row.spec.dataset].title),
-                t("Accuracy (%)"): row.accuracy * 100,
-                t("Training time (s)"): row.result.cost.train_seconds,
-                t("Energy (Wh, estimate)"): row.energy_wh,
-                t("CO2 (g, estimate)"): row.result.cost.co2_g,
-                t("Training FLOPs (estimate)"): float(row.result.cost.train_flops),
-                t("Largest fairness gap (points)"): None if row.fairness_gap is None else row.fairness_gap * 100,
-                t("Gap between groups of"): attribute_words(row.fairness_attribute),
-                t("Privacy attack AUC (0.5 = guessing)"): row.privacy_auc,
-                t("Privacy risk"): None if row.privacy_risk is None else t(row.privacy_risk),
-                t("Best trade-off"): row.on_front,
-                t("Finished"): finished_when(row.result),
+                "Nickname": word(COMMAND_LINE) if row.nickname is None else row.nickname,
+                "Run": run_label(row.result),
+                "Data": word(DATASETS[row.spec.dataset].title),
+                "Accuracy (%)": row.accuracy * 100,
+                "Training time (s)": row.result.cost.train_seconds,
+                "Energy (Wh, estimate)": row.energy_wh,
+                "CO2 (g, estimate)": row.result.cost.co2_g,
+                "Training FLOPs (estimate)": float(row.result.cost.train_flops),
+                "Largest fairness gap (points)": None if row.fairness_gap is None else row.fairness_gap * 100,
+                "Gap between groups of": attribute_words(row.fairness_attribute),
+                "Privacy attack AUC (0.5 = guessing)": row.privacy_auc,
+                "Privacy risk": None if row.privacy_risk is None else word(row.privacy_risk),
+                "Best trade-off": row.on_front,
+                "Finished": finished_when(row.result),
             }
             for row in rows
         ]
     )
+    return table.rename(columns=word)
 
 
 def table_ui(rows: list[BoardRow]) -> None:
