@@ -4,7 +4,8 @@ import streamlit as st
 
 from ui import state
 from ui.i18n import t
-from ui.language_model import bias_probe_ui, generate_ui, load_model_ui, mistakes_ui, size_ui
+from ui.language_model import generate_ui, load_model_ui, size_ui
+from ui.language_probes import bias_probe_ui, mistakes_ui
 
 st.title(t("Language model"))
 st.write(

@@ -5,7 +5,8 @@ import json
 from page_harness import open_page
 from streamlit.testing.v1 import AppTest
 
-from ui.language_model import BIAS_RESULT, GENERATION
+from ui.language_model import GENERATION
+from ui.language_probes import BIAS_RESULT
 
 
 def texts(at: AppTest) -> str:

@@ -9,9 +9,10 @@ from page_harness import ROOT, open_page
 
 from lab.bias_probe import load_probes
 from ui import i18n
-from ui.language_model import BIAS_RESULT, GENERATION
+from ui.language_model import GENERATION
+from ui.language_probes import BIAS_RESULT
 
-SOURCES = [ROOT / "views" / "language_model.py", ROOT / "ui" / "language_model.py"]
+SOURCES = [ROOT / "views" / "language_model.py", ROOT / "ui" / "language_model.py", ROOT / "ui" / "language_probes.py"]
 
 
 def test_every_text_the_page_writes_itself_and_every_probe_text_it_shows_has_its_chinese():
