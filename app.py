@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from lab.board import MAX_NICKNAME, generate_nickname, nickname_problem
+from lab.board import MAX_NICKNAME, nickname_problem
 from ui import i18n, presenter
 from ui.i18n import t, t_message
-from ui.state import NICKNAME, SEED, owner_id
+from ui.state import NICKNAME, SEED, generated_nickname
 
 i18n.start_from_link()
 st.set_page_config(page_title=t("AI Impact Lab"), page_icon=":material/science:", layout="wide")
@@ -43,7 +43,7 @@ with st.sidebar:
         key=SEED,
         help=t("Every random choice in training starts from this number, so a run can be repeated."),
     )
-    st.session_state.setdefault(NICKNAME, generate_nickname(owner_id()))
+    st.session_state.setdefault(NICKNAME, generated_nickname())
     st.text_input(
         t("Your nickname on the class board"),
         max_chars=MAX_NICKNAME,
@@ -51,7 +51,7 @@ with st.sidebar:
         help=t("Made up, never your real name: the whole class sees it next to your runs."),
     )
     if problem := nickname_problem(st.session_state[NICKNAME]):
-        fallback = generate_nickname(owner_id())
+        fallback = generated_nickname()
         st.error(t_message(problem) + " " + t("Until you fix it, your runs go on the board as {name}.", name=fallback))
     st.caption(t("AI Impact Lab runs fully offline: no data leaves this server."))
 

@@ -146,17 +146,20 @@ def _safe_cell(value: object) -> object:
 
 
 @cache
-def _nickname_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _nickname_words(chinese: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
     with open(NICKNAMES_PATH, "rb") as file:
         words = tomllib.load(file)
-    return tuple(words["adjectives"]), tuple(words["animals"])
+    suffix = "_zh" if chinese else ""
+    return tuple(words["adjectives" + suffix]), tuple(words["animals" + suffix])
 
 
-def generate_nickname(seed: str) -> str:
-    """A friendly nickname such as 'Curious Otter 42', always the same for the same seed (a session's owner id)."""
-    adjectives, animals = _nickname_words()
+def generate_nickname(seed: str, *, chinese: bool = False) -> str:
+    """A friendly nickname such as 'Curious Otter 42' (or '好奇的水獭 42'), always the same for the same seed (a
+    session's owner id)."""
+    adjectives, animals = _nickname_words(chinese)
     rng = random.Random(seed)  # a str seed is hashed with SHA-512: the same on every run and machine
-    return f"{rng.choice(adjectives)} {rng.choice(animals)} {rng.randrange(10, 100)}"
+    joiner = "" if chinese else " "
+    return f"{rng.choice(adjectives)}{joiner}{rng.choice(animals)} {rng.randrange(10, 100)}"
 
 
 def nickname_problem(text: str) -> str | None:

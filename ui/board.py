@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lab.board import BoardRow, SortKey, board_csv, board_rows, generate_nickname, nickname_problem
+from lab.board import BoardRow, SortKey, board_csv, board_rows, nickname_problem
 from lab.data import DATASETS
 from lab.privacy import HIGH_AUC, LOW_AUC
 from lab.store import RunStore
@@ -57,7 +57,7 @@ def current_nickname() -> str:
     """This session's nickname on the board: what the person typed when it is valid, else their generated one."""
     typed = st.session_state.get(state.NICKNAME)
     if typed is None or nickname_problem(typed) is not None:
-        return generate_nickname(state.owner_id())
+        return state.generated_nickname()
     return typed.strip()
 
 

@@ -286,6 +286,17 @@ def test_generated_nicknames_are_friendly_valid_and_stable_per_session():
     assert generate_nickname("owner-1") == generate_nickname("owner-1")
 
 
+def test_a_chinese_session_gets_a_chinese_nickname_from_the_chinese_word_lists():
+    with open(NICKNAMES_PATH, "rb") as file:
+        words = tomllib.load(file)
+    nicknames = {generate_nickname(f"owner-{i}", chinese=True) for i in range(200)}
+    assert len(nicknames) > 150  # 20 x 20 x 90 combinations
+    pattern = re.compile(f"({'|'.join(words['adjectives_zh'])})({'|'.join(words['animals_zh'])}) [1-9][0-9]")
+    for nickname in nicknames:
+        assert pattern.fullmatch(nickname) and nickname_problem(nickname) is None
+    assert generate_nickname("owner-1", chinese=True) == generate_nickname("owner-1", chinese=True)
+
+
 @pytest.mark.parametrize(
     ("typed", "reason"),
     [

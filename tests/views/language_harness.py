@@ -4,7 +4,8 @@ Three checks, each able to fail on its own:
 - every text a page passed to `t` or `t_message` is in the Chinese table (`ui.i18n.missing` stays empty);
 - no shown text is an English entry of the table (the table's own oracle: the English it knows);
 - no Latin word is left in what the page shows except the names and units the tables list under `keep`, and the
-  words of generated nicknames (a nickname is a name). Formulas, code and link targets are not words.
+  words of nicknames, generated or typed on the board (a nickname is a name). Formulas, code and link targets
+  are not words.
 """
 
 import ast
@@ -119,29 +120,32 @@ def shown_texts(at: AppTest) -> list[str]:
     return [text for text in texts if text.strip()]
 
 
-@cache
 def _nickname_words() -> frozenset[str]:
+    """The words of every nickname a page may show: the generated ones' and those typed on the board (names)."""
     with open(ROOT / "assets" / "nicknames.toml", "rb") as file:
         words = tomllib.load(file)
-    return frozenset(words["adjectives"]) | frozenset(words["animals"])
+    board = RunStore(load_settings().store_url).board(include_hidden=True)
+    typed = {word for entry in board if entry.nickname for word in LATIN_WORD.findall(entry.nickname)}
+    return frozenset(words["adjectives"]) | frozenset(words["animals"]) | typed
 
 
-def latin_words(text: str) -> list[str]:
+def latin_words(text: str, nicknames: frozenset[str] | None = None) -> list[str]:
     """The Latin words of a text that are neither a kept name or unit, nor a nickname's word."""
     for pattern in NOT_WORDS:
         text = pattern.sub(" ", text)
-    allowed = i18n.kept_words("zh") | _nickname_words()
+    allowed = i18n.kept_words("zh") | (nicknames if nicknames is not None else _nickname_words())
     return [word for word in LATIN_WORD.findall(text) if len(word) > 1 and word not in allowed]
 
 
 def english_left(at: AppTest) -> list[str]:
     """What a Chinese page still shows in English: each text with its words that are not names or units."""
     english = {en for en, zh in i18n.table("zh").items() if en != zh}
+    nicknames = _nickname_words()
     left = []
     for text in shown_texts(at):
         if text in english:
             left.append(f"table English: {text!r}")
-        elif words := latin_words(text):
+        elif words := latin_words(text, nicknames):
             left.append(f"{words} in {text[:160]!r}")
     return sorted(set(left))
 

@@ -1,5 +1,7 @@
 """The Class board in Chinese, its teacher area included, and its sort kept in a shared link."""
 
+import re
+
 from language_harness import assert_all_chinese, open_page_in, store_sample_runs
 from page_harness import open_page
 
@@ -23,3 +25,12 @@ def test_a_link_with_a_sort_opens_the_board_sorted_that_way_and_the_choice_write
     assert at.query_params["board_sort"] == "cost"
     at.selectbox(key="board_sort").set_value("accuracy").run()  # the default: a plain link
     assert "board_sort" not in at.query_params
+
+
+def test_a_session_that_opens_in_chinese_is_given_a_chinese_nickname_and_keeps_it():
+    at = open_page_in("board")
+    given = at.sidebar.text_input(key="nickname").value
+    assert re.fullmatch(r"[\u4e00-\u9fff]+ [1-9][0-9]", given)
+    assert any(f"**{given}**" in markdown.value for markdown in at.markdown)  # "you appear on the board as ..."
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.sidebar.text_input(key="nickname").value == given  # a name does not change with the language
