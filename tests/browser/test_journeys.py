@@ -153,7 +153,8 @@ def test_a_shared_link_opens_the_presenter_view_in_chinese(server, page, artifac
     expect(page.get_by_test_id("stSidebarNav")).to_contain_text("训练与比较")
     expect(page.get_by_text("导览：第 1 步，共 11 步：首页")).to_be_visible()
     expect(page.get_by_test_id("stSidebar").get_by_role("switch", name="演示模式")).to_be_checked()
-    assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "22px"  # large type
+    # large type: the style sheet arrives with the page's elements, maybe just after the heading
+    page.wait_for_function("getComputedStyle(document.documentElement).fontSize === '22px'", timeout=30_000)
     page.screenshot(path=artifacts / "presenter-zh.png", full_page=True)
 
     page.get_by_role("link", name="下一步").click()  # the tour's next step keeps both settings
